@@ -1,0 +1,32 @@
+#pragma once
+// The service's REST API: builds the router for `gmail-capture serve`.
+#include "core/config.hpp"
+#include "http/router.hpp"
+
+#include <memory>
+
+namespace gc::actors {
+class runtime;
+}
+
+namespace gc::http {
+
+// What route handlers need. All members outlive the router.
+struct api_context {
+  const core::config& cfg;
+  actors::runtime& rt;
+};
+
+// Bearer token -> principal, looked up on this thread's read-only connection.
+authenticator make_authenticator(const std::string& db_path);
+
+std::unique_ptr<router> make_api_router(api_context& ctx);
+
+// Route groups, one file each.
+void add_auth_routes(router& r, api_context& ctx);    // routes_auth.cpp
+void add_email_routes(router& r, api_context& ctx);   // routes_email.cpp
+
+// Parses a JSON object body; on failure replies 400 and returns nullopt.
+std::optional<json> parse_json_body(const request_ctx& ctx, const reply_fn& reply);
+
+} // namespace gc::http

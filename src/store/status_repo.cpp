@@ -1,0 +1,118 @@
+#include "store/status_repo.hpp"
+
+#include "store/repo_util.hpp"
+
+#include <sqlite3.h>
+
+namespace gc::store {
+namespace {
+
+// A deferred read transaction (one snapshot) unless the connection is already inside one.
+class read_snapshot {
+public:
+  explicit read_snapshot(connection& c) : c_{c}, own_{sqlite3_get_autocommit(c.raw()) != 0} {
+    if (own_) c_.exec("BEGIN");
+  }
+  ~read_snapshot() {
+    if (own_ && !sqlite3_get_autocommit(c_.raw()))
+      sqlite3_exec(c_.raw(), "COMMIT", nullptr, nullptr, nullptr);  // read-only: nothing to lose
+  }
+  read_snapshot(const read_snapshot&) = delete;
+  read_snapshot& operator=(const read_snapshot&) = delete;
+
+private:
+  connection& c_;
+  bool own_;
+};
+
+} // namespace
+
+result<std::vector<account_status>> status_repo::accounts() {
+  return detail::guarded([&]() -> result<std::vector<account_status>> {
+    auto st = c_.prepare(
+        "SELECT id, email, state, sync_enabled, backfill_done, backfill_total, last_success_at, "
+        "last_error, last_error_at, last_history_at FROM email_accounts ORDER BY email, id");
+    std::vector<account_status> out;
+    while (st.step()) {
+      account_status a;
+      a.id = st.int64(0);
+      a.email = st.text(1);
+      a.state = st.text(2);
+      a.sync_enabled = st.int64(3) != 0;
+      a.backfill_done = st.int64(4);
+      a.backfill_total = st.opt_int64(5);
+      a.last_success_at = st.opt_text(6);
+      a.last_error = st.opt_text(7);
+      a.last_error_at = st.opt_text(8);
+      a.last_history_at = st.opt_text(9);
+      out.push_back(std::move(a));
+    }
+    return out;
+  });
+}
+
+result<email_counts> status_repo::counts() {
+  return detail::guarded([&]() -> result<email_counts> {
+    auto st = c_.prepare(
+        "SELECT (SELECT count(*) FROM emails), "
+        "(SELECT count(*) FROM emails WHERE is_matched = 1), "
+        "(SELECT count(*) FROM email_attachments WHERE status = 'stored')");
+    email_counts n;
+    if (st.step()) {
+      n.emails = st.int64(0);
+      n.matched = st.int64(1);
+      n.attachments_stored = st.int64(2);
+    }
+    return n;
+  });
+}
+
+result<std::vector<sync_run>> status_repo::recent_runs(int limit) {
+  return detail::guarded([&]() -> result<std::vector<sync_run>> {
+    auto st = c_.prepare(
+        "SELECT r.id, r.account_id, a.email, r.kind, r.status, r.started_at, r.finished_at, "
+        "r.messages_seen, r.messages_stored, r.messages_skipped, r.attachments_saved, "
+        "r.quota_units, r.error FROM email_sync_runs r "
+        "LEFT JOIN email_accounts a ON a.id = r.account_id "
+        "ORDER BY r.started_at DESC, r.id DESC LIMIT ?1");
+    st.bind(1, limit < 0 ? 0 : limit);
+    std::vector<sync_run> out;
+    while (st.step()) {
+      sync_run r;
+      r.id = st.int64(0);
+      r.account_id = st.opt_int64(1);
+      r.account_email = st.opt_text(2);
+      r.kind = st.text(3);
+      r.status = st.text(4);
+      r.started_at = st.text(5);
+      r.finished_at = st.opt_text(6);
+      r.messages_seen = st.int64(7);
+      r.messages_stored = st.int64(8);
+      r.messages_skipped = st.int64(9);
+      r.attachments_saved = st.int64(10);
+      r.quota_units = st.int64(11);
+      r.error = st.opt_text(12);
+      out.push_back(std::move(r));
+    }
+    return out;
+  });
+}
+
+result<status_snapshot> status_repo::snapshot(int recent_run_limit) {
+  return detail::guarded([&]() -> result<status_snapshot> {
+    read_snapshot tx{c_};
+    status_snapshot s;
+    auto accts = accounts();
+    if (!accts) return accts.error();
+    auto n = counts();
+    if (!n) return n.error();
+    auto runs = recent_runs(recent_run_limit);
+    if (!runs) return runs.error();
+    s.accounts = std::move(*accts);
+    s.counts = *n;
+    s.recent_runs = std::move(*runs);
+    return s;
+  });
+}
+
+} // namespace gc::store
