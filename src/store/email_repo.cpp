@@ -1,0 +1,189 @@
+#include "store/email_repo.hpp"
+
+#include "core/json.hpp"
+#include "core/threading.hpp"
+#include "store/email_search_repo.hpp"
+#include "store/email_sightings.hpp"
+#include "store/email_threads.hpp"
+#include "store/repo_util.hpp"
+
+namespace gc::store {
+namespace {
+
+constexpr const char* now_sql = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
+
+struct stored_email {
+  int64_t id = 0;
+  std::optional<int64_t> thread_id;
+  bool has_body = false;
+};
+
+std::optional<std::string> nullable(const std::string& s) {
+  if (s.empty()) return std::nullopt;
+  return s;
+}
+
+bool carries_body(const email_rec& e) { return e.body_text.has_value() || e.body_html.has_value(); }
+
+std::string addresses_json(const std::vector<address_rec>& list) {
+  auto arr = json::array();
+  for (const auto& a : list) arr.push_back({{"name", a.name}, {"email", a.email}});
+  return arr.dump();
+}
+
+std::string join_refs(const std::vector<std::string>& refs) {
+  std::string out;
+  for (const auto& r : refs) {
+    if (r.empty()) continue;
+    if (!out.empty()) out += ' ';
+    out += r;
+  }
+  return out;
+}
+
+std::optional<stored_email> find_email(connection& c, const std::string& dedup_key) {
+  auto st = c.prepare("SELECT id, thread_id, has_body FROM emails WHERE dedup_key = ?1");
+  st.bind(1, dedup_key);
+  if (!st.step()) return std::nullopt;
+  return stored_email{st.int64(0), st.opt_int64(1), st.int64(2) != 0};
+}
+
+bool is_outbound(connection& c, const std::string& from_email) {
+  if (from_email.empty()) return false;
+  auto st = c.prepare("SELECT EXISTS (SELECT 1 FROM email_accounts WHERE email = ?1)");
+  st.bind(1, from_email);  // the column is COLLATE NOCASE
+  return st.step() && st.int64(0) != 0;
+}
+
+int64_t insert_email(connection& c, const email_rec& e, int64_t thread_id, const char* direction) {
+  auto st = c.prepare(
+      "INSERT INTO emails (dedup_key, message_id, thread_id, in_reply_to, refs, subject, "
+      "from_email, from_name, to_json, cc_json, bcc_json, sent_at, internal_date, snippet, "
+      "body_text, body_html, has_body, is_matched, direction, size_estimate) VALUES (?1, ?2, ?3, "
+      "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)");
+  st.bind(1, e.dedup_key).bind(2, e.message_id).bind(3, thread_id).bind(4, e.in_reply_to);
+  st.bind(5, nullable(join_refs(e.references))).bind(6, e.subject);
+  st.bind(7, e.from.email).bind(8, e.from.name);
+  st.bind(9, addresses_json(e.to)).bind(10, addresses_json(e.cc)).bind(11, addresses_json(e.bcc));
+  st.bind(12, e.sent_at);
+  if (e.internal_date_ms > 0) st.bind(13, e.internal_date_ms); else st.bind_null(13);
+  st.bind(14, e.snippet).bind(15, e.body_text).bind(16, e.body_html);
+  st.bind(17, carries_body(e) ? 1 : 0).bind(18, e.links.empty() ? 0 : 1).bind(19, direction);
+  st.bind(20, e.size_estimate);
+  st.run();
+  return c.last_insert_id();
+}
+
+void fill_body(connection& c, int64_t id, const email_rec& e) {
+  c.prepare(std::string{"UPDATE emails SET body_text = ?2, body_html = ?3, has_body = 1, "
+                        "updated_at = "} + now_sql + " WHERE id = ?1 AND has_body = 0")
+      .bind(1, id)
+      .bind(2, e.body_text)
+      .bind(3, e.body_html)
+      .run();
+  detail::index_body(c, id, e.body_text ? *e.body_text : e.snippet);
+}
+
+void insert_links(connection& c, int64_t email_id, const std::vector<link_rec>& links) {
+  for (const auto& l : links) {
+    c.prepare("INSERT INTO email_investor_links (email_id, investor_id, contact_id, match_kind, "
+              "matched_address) VALUES (?1, ?2, ?3, ?4, ?5) "
+              "ON CONFLICT (email_id, investor_id, matched_address) DO NOTHING")
+        .bind(1, email_id)
+        .bind(2, l.investor_id)
+        .bind(3, l.contact_id)
+        .bind(4, l.match_kind)
+        .bind(5, l.matched_address)
+        .run();
+  }
+}
+
+void insert_attachments(connection& c, int64_t email_id, const email_rec& e,
+                        const sighting_rec& s) {
+  for (const auto& a : e.attachments) {
+    // A stub once per part; a later copy only supplies a missing Gmail attachment id.
+    c.prepare(std::string{
+                  "INSERT INTO email_attachments (email_id, part_id, filename, mime_type, size, "
+                  "content_id, gmail_attachment_id, source_account_id, source_gmail_message_id) "
+                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (email_id, part_id) DO "
+                  "UPDATE SET gmail_attachment_id = excluded.gmail_attachment_id, "
+                  "source_account_id = excluded.source_account_id, source_gmail_message_id = "
+                  "excluded.source_gmail_message_id, updated_at = "} + now_sql +
+              " WHERE gmail_attachment_id IS NULL AND excluded.gmail_attachment_id IS NOT NULL")
+        .bind(1, email_id)
+        .bind(2, a.part_id)
+        .bind(3, nullable(a.filename))
+        .bind(4, nullable(a.mime_type))
+        .bind(5, a.size)
+        .bind(6, nullable(a.content_id))
+        .bind(7, nullable(a.gmail_attachment_id))
+        .bind(8, s.account_id)
+        .bind(9, s.gmail_message_id)
+        .run();
+  }
+}
+
+// direction, thread and is_matched of a stored email, written only when they change.
+void update_email_state(connection& c, int64_t id, int64_t thread_id, const char* direction) {
+  c.prepare(std::string{"UPDATE emails SET direction = ?2, thread_id = ?3, is_matched = "
+                        "EXISTS (SELECT 1 FROM email_investor_links WHERE email_id = ?1), "
+                        "updated_at = "} + now_sql +
+            " WHERE id = ?1 AND (direction IS NOT ?2 OR thread_id IS NOT ?3 OR is_matched IS NOT "
+            "EXISTS (SELECT 1 FROM email_investor_links WHERE email_id = ?1))")
+      .bind(1, id)
+      .bind(2, direction)
+      .bind(3, thread_id)
+      .run();
+}
+
+std::optional<error> validate(const email_rec& e, const sighting_rec& s) {
+  if (e.dedup_key.empty()) return error{"invalid", "email has no dedup_key"};
+  if (s.gmail_message_id.empty()) return error{"invalid", "sighting has no gmail_message_id"};
+  for (const auto& l : e.links)
+    if (l.match_kind != "exact" && l.match_kind != "domain")
+      return error{"invalid", "link match_kind must be 'exact' or 'domain'"};
+  for (const auto& a : e.attachments)
+    if (a.part_id.empty()) return error{"invalid", "attachment has no part_id"};
+  return std::nullopt;
+}
+
+} // namespace
+
+result<store_outcome> email_repo::store_message(const email_rec& e, const sighting_rec& s) {
+  if (auto bad = validate(e, s)) return *bad;
+  return detail::guarded([&]() -> result<store_outcome> {
+    savepoint sp{c_, "email_store_message"};
+    store_outcome out;
+    const auto existing = find_email(c_, e.dedup_key);
+    const auto keys = core::thread_keys(s.account_id, s.gmail_thread_id, e.message_id,
+                                        e.in_reply_to, e.references);
+    out.thread_id = detail::resolve_thread(c_, keys, existing ? existing->thread_id : std::nullopt);
+    const char* direction = is_outbound(c_, e.from.email) ? "outbound" : "inbound";
+
+    if (!existing) {
+      out.email_id = insert_email(c_, e, out.thread_id, direction);
+      out.created = true;
+      detail::index_email(c_, out.email_id, e);
+    } else {
+      out.email_id = existing->id;
+      if (!existing->has_body && carries_body(e)) {
+        fill_body(c_, out.email_id, e);
+        out.body_filled = true;
+      }
+    }
+    insert_links(c_, out.email_id, e.links);
+    insert_attachments(c_, out.email_id, e, s);
+    update_email_state(c_, out.email_id, out.thread_id, direction);
+    detail::refresh_thread(c_, out.thread_id);
+
+    out.new_sighting = detail::upsert_sighting(c_, out.email_id, s);
+    c_.prepare("DELETE FROM email_skipped_messages WHERE account_id = ?1 AND gmail_message_id = ?2")
+        .bind(1, s.account_id)
+        .bind(2, s.gmail_message_id)
+        .run();
+    sp.release();
+    return out;
+  });
+}
+
+} // namespace gc::store
