@@ -269,3 +269,11 @@ void savepoint::release() {
 }
 
 } // namespace gc::store
+
+namespace gc::store {
+
+bool connection::in_transaction() const { return sqlite3_get_autocommit(db_.get()) == 0; }
+
+void connection::checkpoint_truncate() { exec("PRAGMA wal_checkpoint(TRUNCATE)"); }
+
+} // namespace gc::store

@@ -90,6 +90,8 @@ public:
   int64_t last_insert_id() const;
   int changes() const;
   bool table_exists(std::string_view name);
+  bool in_transaction() const;                              // inside BEGIN ... COMMIT
+  void checkpoint_truncate();                               // PRAGMA wal_checkpoint(TRUNCATE)
   sqlite3* raw() const { return db_.get(); }
   const std::string& path() const { return path_; }
 

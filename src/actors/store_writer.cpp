@@ -1,0 +1,180 @@
+#include "actors/store_writer.hpp"
+
+#include "core/log.hpp"
+#include "store/db.hpp"
+
+
+#include <algorithm>
+#include <deque>
+#include <memory>
+#include <utility>
+#include <vector>
+
+namespace gc::actors {
+
+namespace {
+
+struct job {
+  write_fn fn;
+  caf::typed_response_promise<int64_t> rp;
+};
+
+} // namespace
+
+struct store_writer_state {
+  std::unique_ptr<store::connection> conn;
+  std::deque<job> queue;
+  bool flush_pending = false;
+  size_t max_group = 1000;
+  writer_stats stats;
+  static inline const char* name = "store_writer";
+};
+
+namespace {
+
+using pointer = store_writer_actor::stateful_pointer<store_writer_state>;
+using outcome = caf::expected<int64_t>;
+
+// False once SQLite itself rolled the whole transaction back (SQLITE_FULL, SQLITE_IOERR,
+// SQLITE_NOMEM, ... can do that), as opposed to our savepoint rolling back one job.
+bool in_transaction(store::connection& c) { return c.in_transaction(); }
+
+// One job inside its own savepoint; a throw rolls back this job only.
+outcome run_job(store::connection& c, const write_fn& fn) {
+  try {
+    store::savepoint sp{c, "gc_job"};
+    auto v = fn(c);
+    sp.release();
+    return v;
+  } catch (const std::exception& e) {
+    return make_gc_error(errc::job_failed, e.what());
+  } catch (...) {
+    return make_gc_error(errc::job_failed, "unknown exception");
+  }
+}
+
+void deliver(job& j, outcome& o) {
+  if (o) {
+    int64_t v = *o;
+    j.rp.deliver(v);
+  } else {
+    j.rp.deliver(std::move(o.error()));
+  }
+}
+
+// Runs up to max_group queued jobs in ONE transaction, then delivers their replies (only
+// after COMMIT). Jobs that cannot run in this group stay at the front of the queue.
+void run_group(pointer self) {
+  auto& st = self->state;
+  auto n = std::min(st.queue.size(), st.max_group);
+  if (n == 0)
+    return;
+  std::vector<job> group;
+  group.reserve(n);
+  for (size_t i = 0; i < n; ++i) {
+    group.push_back(std::move(st.queue.front()));
+    st.queue.pop_front();
+  }
+  std::vector<outcome> out;
+  out.reserve(n);
+  ++st.stats.groups;
+  try {
+    store::transaction tx{*st.conn};
+    for (auto& j : group) {
+      out.push_back(run_job(*st.conn, j.fn));
+      if (!out.back() && !in_transaction(*st.conn)) {
+        // SQLite aborted the whole transaction: the failed job gets its error; the others
+        // (done and rolled back, or not yet run) go back to the queue front, in order.
+        auto failed = out.size() - 1;
+        log::warn("store_writer: transaction aborted by job failure: {}",
+                  error_detail(out.back().error()));
+        deliver(group[failed], out.back());
+        ++st.stats.jobs;
+        for (size_t i = n; i-- > 0;)
+          if (i != failed)
+            st.queue.push_front(std::move(group[i]));
+        return;
+      }
+    }
+    tx.commit();
+  } catch (const std::exception& e) {  // BEGIN or COMMIT failed: nothing is durable
+    log::error("store_writer: group of {} jobs failed: {}", n, e.what());
+    out.assign(n, outcome{make_gc_error(errc::commit_failed, e.what())});
+  }
+  st.stats.jobs += n;
+  for (size_t i = 0; i < n; ++i)
+    deliver(group[i], out[i]);
+}
+
+void schedule_flush(pointer self) {
+  if (self->state.flush_pending || self->state.queue.empty())
+    return;
+  self->state.flush_pending = true;
+  self->send(self, flush_atom_v);  // lands behind the writes already in the mailbox
+}
+
+// Runs every queued job, checkpoints the WAL into the main file and closes the connection.
+void drain_and_close(pointer self) {
+  auto& st = self->state;
+  if (!st.conn)
+    return;
+  while (!st.queue.empty())
+    run_group(self);
+  try {
+    st.conn->checkpoint_truncate();
+  } catch (const std::exception& e) {
+    log::warn("store_writer: WAL checkpoint on exit failed: {}", e.what());
+  }
+  st.conn.reset();
+}
+
+} // namespace
+
+store_writer_actor::behavior_type store_writer(pointer self, store_writer_options opts) {
+  auto& st = self->state;
+  st.max_group = std::max<size_t>(1, opts.max_group);
+  try {
+    st.conn = std::make_unique<store::connection>(opts.db_path);
+  } catch (const std::exception& e) {
+    log::error("store_writer: cannot open database: {}", e.what());
+    self->quit(make_gc_error(errc::unavailable, std::string{"cannot open database: "} + e.what()));
+    return {
+      [](write_atom, const write_fn&) -> caf::result<int64_t> {
+        return make_gc_error(errc::unavailable, "store writer is down");
+      },
+      [](stats_atom) { return writer_stats{}; },
+      [](flush_atom) {},
+    };
+  }
+  // Shutdown (user_shutdown from the supervisor) or any exit request: commit what is
+  // queued, checkpoint, close, then go.
+  self->set_exit_handler([self](caf::exit_msg& msg) {
+    drain_and_close(self);
+    self->quit(msg.reason);
+  });
+  return {
+    [self](write_atom, write_fn& fn) -> caf::result<int64_t> {
+      auto rp = self->make_response_promise<int64_t>();
+      self->state.queue.push_back(job{std::move(fn), rp});
+      schedule_flush(self);
+      return rp;
+    },
+    [self](flush_atom) {
+      self->state.flush_pending = false;
+      run_group(self);
+      schedule_flush(self);  // more than max_group queued, or requeued after an abort
+    },
+    [self](stats_atom) { return self->state.stats; },
+  };
+}
+
+store_writer_actor spawn_store_writer(caf::actor_system& sys, store_writer_options opts) {
+  return sys.spawn<caf::detached>(store_writer, std::move(opts));
+}
+
+caf::actor spawn_store_writer(caf::local_actor* parent, store_writer_options opts) {
+  return caf::actor_cast<caf::actor>(
+    parent->spawn<caf::detached>(store_writer, std::move(opts)));
+}
+
+} // namespace gc::actors

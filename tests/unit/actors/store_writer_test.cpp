@@ -1,0 +1,183 @@
+// store_writer on the real scheduler (it is detached: its own thread) against real SQLite
+// files. Groups are made deterministic with a gate job: while it blocks the writer, the
+// test enqueues the next jobs, which then form exactly one flush group.
+#include "actor_test_util.hpp"
+#include "actors/store_writer.hpp"
+#include "support/test_support.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <stdexcept>
+#include <vector>
+
+using namespace std::chrono_literals;
+using gc::actors::errc;
+using gc::actors::store_writer_actor;
+
+namespace {
+
+struct writer_fixture {
+  gc::test::temp_dir dir;
+  std::string db = dir.file("w.db");
+  caf::actor_system_config cfg;
+  std::unique_ptr<caf::actor_system> sys;
+  writer_fixture() {
+    cfg.add_message_types<caf::id_block::gc>();
+    sys = std::make_unique<caf::actor_system>(cfg);
+  }
+  ~writer_fixture() { sys.reset(); }  // waits for every actor
+};
+
+using outcome = caf::expected<int64_t>;
+
+// Receives the reply of `h` (finite timeout from the request).
+template <class Handle>
+outcome await(Handle& h) {
+  outcome out{caf::error{}};
+  h.receive([&](int64_t v) { out = v; }, [&](caf::error& e) { out = std::move(e); });
+  return out;
+}
+
+gc::actors::writer_stats stats_of(caf::scoped_actor& self, const store_writer_actor& w) {
+  gc::actors::writer_stats s;
+  self->request(w, 10s, gc::actors::stats_atom_v)
+    .receive([&](gc::actors::writer_stats& x) { s = x; },
+             [&](caf::error& e) { FAIL("stats: " << caf::to_string(e)); });
+  return s;
+}
+
+} // namespace
+
+TEST_CASE_METHOD(writer_fixture, "store_writer: a failing job is rolled back alone and "
+                 "its requester gets the error", "[actors][store_writer]") {
+  auto w = gc::actors::spawn_store_writer(*sys, {db});
+  caf::scoped_actor self{*sys};
+  auto g = std::make_shared<gc::test::gate>();
+  auto h0 = self->request(w, 60s, gc::actors::write_atom_v, gc::test::gate_job(g));
+  REQUIRE(g->wait_entered());
+  // These five wait behind the gate and then run as ONE group.
+  auto h1 = self->request(w, 60s, gc::actors::write_atom_v, gc::test::insert_job("ok1"));
+  gc::actors::write_fn bad = [](gc::store::connection& c) -> int64_t {
+    c.prepare("INSERT INTO t (v) VALUES ('bad')").run();  // must be rolled back
+    throw std::runtime_error("boom: job refused");
+  };
+  auto h2 = self->request(w, 60s, gc::actors::write_atom_v, bad);
+  auto h3 = self->request(w, 60s, gc::actors::write_atom_v, gc::test::insert_job("ok2"));
+  auto h4 = self->request(w, 60s, gc::actors::write_atom_v, gc::test::insert_job("ok1"));
+  auto h5 = self->request(w, 60s, gc::actors::write_atom_v, gc::test::insert_job("ok3"));
+  g->open();
+
+  REQUIRE(await(h0));
+  auto r1 = await(h1), r2 = await(h2), r3 = await(h3), r4 = await(h4), r5 = await(h5);
+  REQUIRE(r1);
+  REQUIRE(r3);
+  REQUIRE(r5);
+  REQUIRE_FALSE(r2);
+  CHECK(r2.error() == errc::job_failed);
+  CHECK(gc::actors::error_detail(r2.error()) == "boom: job refused");
+  REQUIRE_FALSE(r4);  // UNIQUE violation
+  CHECK(gc::actors::error_code(r4.error()) == "job_failed");
+  CHECK_THAT(gc::actors::error_detail(r4.error()), Catch::Matchers::Contains("UNIQUE"));
+
+  CHECK(gc::test::count_rows(db) == 3);
+  CHECK(gc::test::count_rows(db, "v = 'bad'") == 0);
+  CHECK(gc::test::count_rows(db, "id = " + std::to_string(*r5) + " AND v = 'ok3'") == 1);
+  auto s = stats_of(self, w);
+  CHECK(s.groups == 2);  // the gate's group + the five
+  CHECK(s.jobs == 6);
+  self->send_exit(w, caf::exit_reason::user_shutdown);
+}
+
+TEST_CASE_METHOD(writer_fixture, "store_writer: when SQLite aborts the whole transaction, "
+                 "the other jobs are re-run, not lost", "[actors][store_writer]") {
+  auto w = gc::actors::spawn_store_writer(*sys, {db});
+  caf::scoped_actor self{*sys};
+  auto g = std::make_shared<gc::test::gate>();
+  auto h0 = self->request(w, 60s, gc::actors::write_atom_v, gc::test::gate_job(g));
+  REQUIRE(g->wait_entered());
+  auto h1 = self->request(w, 60s, gc::actors::write_atom_v, gc::test::insert_job("before"));
+  // Stands in for errors after which SQLite rolls back everything (SQLITE_FULL, IOERR...).
+  gc::actors::write_fn rogue = [](gc::store::connection& c) -> int64_t {
+    c.exec("ROLLBACK");
+    return 0;
+  };
+  auto h2 = self->request(w, 60s, gc::actors::write_atom_v, rogue);
+  auto h3 = self->request(w, 60s, gc::actors::write_atom_v, gc::test::insert_job("after"));
+  g->open();
+  REQUIRE(await(h0));
+  auto r1 = await(h1), r2 = await(h2), r3 = await(h3);
+  REQUIRE(r1);
+  REQUIRE(r3);
+  REQUIRE_FALSE(r2);
+  CHECK(r2.error() == errc::job_failed);
+  CHECK(gc::test::count_rows(db, "v IN ('before', 'after')") == 2);
+  auto s = stats_of(self, w);
+  CHECK(s.groups == 3);  // gate, the aborted group, the re-run of before + after
+  CHECK(s.jobs == 4);
+  self->send_exit(w, caf::exit_reason::user_shutdown);
+}
+
+TEST_CASE_METHOD(writer_fixture, "store_writer: groups are capped at max_group",
+                 "[actors][store_writer]") {
+  auto w = gc::actors::spawn_store_writer(*sys, {db, 4});
+  caf::scoped_actor self{*sys};
+  auto g = std::make_shared<gc::test::gate>();
+  auto h0 = self->request(w, 60s, gc::actors::write_atom_v, gc::test::gate_job(g));
+  REQUIRE(g->wait_entered());
+  std::vector<decltype(h0)> hs;
+  for (int i = 0; i < 10; ++i)
+    hs.push_back(
+      self->request(w, 60s, gc::actors::write_atom_v, gc::test::insert_job("v" + std::to_string(i))));
+  g->open();
+  REQUIRE(await(h0));
+  std::vector<int64_t> ids;
+  for (auto& h : hs) {
+    auto r = await(h);
+    REQUIRE(r);
+    ids.push_back(*r);
+  }
+  for (size_t i = 1; i < ids.size(); ++i)
+    CHECK(ids[i] == ids[i - 1] + 1);  // run in arrival order
+  CHECK(gc::test::count_rows(db) == 10);
+  auto s = stats_of(self, w);
+  CHECK(s.groups == 4);  // gate, then 4 + 4 + 2
+  CHECK(s.jobs == 11);
+  self->send_exit(w, caf::exit_reason::user_shutdown);
+}
+
+TEST_CASE_METHOD(writer_fixture, "store_writer: exit commits queued jobs and truncates the WAL",
+                 "[actors][store_writer]") {
+  auto w = gc::actors::spawn_store_writer(*sys, {db});
+  caf::scoped_actor self{*sys};
+  auto g = std::make_shared<gc::test::gate>();
+  auto h0 = self->request(w, 60s, gc::actors::write_atom_v, gc::test::gate_job(g));
+  REQUIRE(g->wait_entered());
+  auto h1 = self->request(w, 60s, gc::actors::write_atom_v, gc::test::insert_job("a"));
+  auto h2 = self->request(w, 60s, gc::actors::write_atom_v, gc::test::insert_job("b"));
+  self->send_exit(w, caf::exit_reason::user_shutdown);  // behind a and b in the mailbox
+  // A reader that has read keeps the WAL from being deleted when the writer closes, so an
+  // empty WAL afterwards proves the TRUNCATE checkpoint.
+  g->open();
+  REQUIRE(await(h0));
+  gc::store::connection reader{db, gc::store::open_mode::read_only};
+  reader.prepare("SELECT count(*) FROM t").step();
+  REQUIRE(await(h1));
+  REQUIRE(await(h2));
+  self->wait_for(w);
+  CHECK(gc::test::count_rows(db) == 2);
+  auto wal = db + "-wal";
+  CHECK((!std::filesystem::exists(wal) || std::filesystem::file_size(wal) == 0));
+}
+
+TEST_CASE_METHOD(writer_fixture, "store_writer: an unopenable database ends the actor with "
+                 "an error", "[actors][store_writer]") {
+  auto w = gc::actors::spawn_store_writer(*sys, {dir.file("no/such/dir/x.db")});
+  caf::scoped_actor self{*sys};
+  self->monitor(w);
+  caf::error reason;
+  self->receive([&](caf::down_msg& dm) { reason = dm.reason; },
+                caf::after(30s) >> [] { FAIL("writer did not exit"); });
+  CHECK(reason == errc::unavailable);
+  CHECK_THAT(gc::actors::error_detail(reason), Catch::Matchers::Contains("cannot open"));
+}
