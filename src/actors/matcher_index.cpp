@@ -6,6 +6,7 @@
 #include "core/matching.hpp"
 #include "store/crm_repo.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <utility>
 

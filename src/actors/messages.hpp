@@ -62,6 +62,10 @@ CAF_BEGIN_TYPE_ID_BLOCK(gc, caf::first_custom_type_id)
   CAF_ADD_ATOM(gc, gc::actors, check_atom, "mi_check")           // matcher_index: timer
   CAF_ADD_ATOM(gc, gc::actors, page_atom, "mi_page")             // matcher_index: next page
 
+  // ---- mailbox syncers and sync_service ------------------------------------------------
+  CAF_ADD_ATOM(gc, gc::actors, run_now_atom, "run_now")          // mailbox_syncer: sync now
+  CAF_ADD_ATOM(gc, gc::actors, synced_atom, "synced")            // post-sync hook (id, ok)
+
 CAF_END_TYPE_ID_BLOCK(gc)
 
 namespace gc::actors {
