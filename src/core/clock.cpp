@@ -64,7 +64,8 @@ std::optional<sys_time> parse_iso8601(std::string_view s) {
     }
   }
   if (pos != s.size()) return std::nullopt;
-  if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || sec > 60) return std::nullopt;
+  if (y < 1900 || y > 2200 || mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || sec > 60)
+    return std::nullopt;  // the year bound keeps std::chrono (nanoseconds) from overflowing
   year_month_day ymd{year{y}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}};
   if (!ymd.ok()) return std::nullopt;
   auto t = sys_days{ymd} + hours{h} + minutes{mi} + seconds{sec} + milliseconds{ms} - minutes{offset_min};

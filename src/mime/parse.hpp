@@ -1,0 +1,25 @@
+#pragma once
+// Entry points: raw RFC 822 bytes or a Gmail format=full Message -> canonical message.
+// Both never throw and never crash on any input; an error (code "unparseable", message = the
+// reason) means nothing useful could be read. Recoverable damage gives a message with
+// parse_warnings instead. Thread-safe: any number of threads may parse concurrently.
+#include "core/json.hpp"
+#include "core/result.hpp"
+#include "mime/message.hpp"
+
+#include <string_view>
+
+namespace gc::mime {
+
+inline constexpr int max_depth = 32;                       // MIME / rfc822 nesting levels kept
+inline constexpr size_t max_html_for_text = 4u << 20;      // HTML bytes turned into text
+
+// Gmail format=raw after base64url decoding is exactly this.
+result<message> parse_rfc822(std::string_view raw);
+
+// A Gmail Message resource (users.messages.get format=full, or format=raw: then "raw" is
+// decoded and parsed as RFC 822). Also accepts a bare MessagePart (an object with "mimeType").
+// Gmail fields: id, threadId, labelIds, snippet, historyId, internalDate (string or number).
+result<message> parse_gmail_json(const json& gmail_message);
+
+} // namespace gc::mime

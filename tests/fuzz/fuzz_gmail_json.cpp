@@ -1,0 +1,19 @@
+// libFuzzer target: arbitrary bytes -> json::parse -> parse_gmail_json. Build and run with
+// scripts/fuzz.
+#include "core/json.hpp"
+#include "mime/parse.hpp"
+
+#include <cstddef>
+#include <cstdint>
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  auto j = gc::json::parse(data, data + size, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return 0;
+  auto r = gc::mime::parse_gmail_json(j);
+  if (r) {
+    auto out = gc::mime::to_json(*r, true).dump();   // throws on invalid UTF-8 -> crash report
+    (void)gc::mime::fallback_key(*r);
+    if (out.empty()) __builtin_trap();
+  }
+  return 0;
+}

@@ -1,0 +1,181 @@
+#include "core/encoding.hpp"
+#include "fixtures.hpp"
+#include "gmail_json_builder.hpp"
+#include "mime/parse.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace gc::mime;
+using gc::json;
+namespace mail = gc::test::mail;
+
+namespace {
+
+message parse_json_ok(const json& j) {
+  auto r = parse_gmail_json(j);
+  INFO((r ? std::string() : r.error().message));
+  REQUIRE(r);
+  return std::move(r).value();
+}
+
+// The canonical fields both paths must agree on (not warnings: GMime's parser reports things
+// the JSON path never sees; not the Gmail-only fields).
+json canonical(const message& m, bool with_bytes) {
+  auto j = to_json(m);
+  for (auto k : {"parse_warnings", "gmail_id", "gmail_thread_id", "history_id", "snippet", "label_ids",
+                 "internal_date_ms"})
+    j.erase(k);
+  for (auto& a : j["attachments"]) {
+    a.erase("gmail_attachment_id");
+    if (!with_bytes) {
+      a.erase("has_data");
+      a.erase("sha256");
+    }
+  }
+  return j;
+}
+
+const std::string* all_fixtures[] = {
+    &mail::headers_2047, &mail::malformed_words, &mail::rfc2231, &mail::cp1252_qp, &mail::japanese,
+    &mail::html_only, &mail::alternative, &mail::related, &mail::forwarded, &mail::no_id_a,
+    &mail::broken_date, &mail::empty_body, &mail::eight_bit_header};
+
+} // namespace
+
+TEST_CASE("Gmail JSON path gives the same canonical message as the raw path", "[mime][gmail_json]") {
+  for (auto* raw : all_fixtures) {
+    auto from_raw = parse_rfc822(*raw);
+    REQUIRE(from_raw);
+    for (bool by_id : {false, true})
+      for (bool padded : {true, false}) {
+        auto j = gc::test::gmail_json_from_raw(*raw, {by_id, false, padded});
+        auto from_json = parse_json_ok(j);
+        INFO("fixture subject: " << from_raw->subject << " by_id=" << by_id << " padded=" << padded);
+        CHECK(canonical(from_json, !by_id).dump(2) == canonical(*from_raw, !by_id).dump(2));
+        CHECK(fallback_key(from_json) == fallback_key(*from_raw));
+      }
+  }
+}
+
+TEST_CASE("Gmail JSON with pre-decoded header values", "[mime][gmail_json]") {
+  for (auto* raw : {&mail::headers_2047, &mail::forwarded, &mail::japanese}) {
+    auto from_raw = parse_rfc822(*raw);
+    REQUIRE(from_raw);
+    auto from_json = parse_json_ok(gc::test::gmail_json_from_raw(*raw, {false, true, true}));
+    CHECK(from_json.subject == from_raw->subject);
+    REQUIRE(from_json.from);
+    CHECK(from_json.from->name == from_raw->from->name);
+    CHECK(from_json.from->email == from_raw->from->email);
+    CHECK(canonical(from_json, true)["to"] == canonical(*from_raw, true)["to"]);
+  }
+}
+
+TEST_CASE("Gmail metadata and attachment ids", "[mime][gmail_json]") {
+  auto m = parse_json_ok(gc::test::gmail_json_from_raw(mail::forwarded, {true, false, true}));
+  CHECK(m.gmail_id == "18f4c6b280d6f124");
+  CHECK(m.gmail_thread_id == "18f4c6b280d6f100");
+  CHECK(m.history_id == "987654");
+  CHECK(m.internal_date_ms == std::optional<int64_t>(1646211600000));
+  CHECK(m.label_ids == std::vector<std::string>{"INBOX", "UNREAD"});
+  CHECK(m.snippet == "snippet text");
+  REQUIRE(m.attachments.size() == 2);
+  CHECK(m.attachments[0].gmail_attachment_id == "ATT_1");
+  CHECK_FALSE(m.attachments[0].data);
+  REQUIRE(m.attachments[0].embedded);   // summarized from the JSON child even without bytes
+  CHECK(m.attachments[0].embedded->subject == "term sheet");
+  CHECK(m.attachments[1].gmail_attachment_id == "ATT_1.0.1");
+  CHECK(m.attachments[1].size == 9);
+  CHECK(m.text_body == "See below.");
+}
+
+TEST_CASE("hand-written Gmail payload: lower-case header names, numbers, unpadded data", "[mime][gmail_json]") {
+  auto text = gc::core::base64url_encode("caf\xe9 \x80", false);   // windows-1252 bytes
+  json j = {
+      {"id", "abc"},
+      {"internalDate", 1700000000123},
+      {"payload",
+       {{"partId", ""},
+        {"mimeType", "multipart/mixed"},
+        {"filename", ""},
+        {"headers",
+         {{{"name", "from"}, {"value", "=?UTF-8?Q?Ren=C3=A9?= <Rene@Example.com>"}},
+          {{"name", "SUBJECT"}, {"value", "=?utf-8?B?w6l0w6k=?="}},
+          {{"name", "message-id"}, {"value", "<X@Y.Z>"}},
+          {{"name", "date"}, {"value", "Fri, 17 Nov 2023 22:13:20 +0000"}}}},
+        {"body", {{"size", 0}}},
+        {"parts",
+         {{{"partId", "0"},
+           {"mimeType", "text/plain"},
+           {"filename", ""},
+           {"headers", {{{"name", "content-type"}, {"value", "text/plain; charset=\"windows-1252\""}}}},
+           {"body", {{"size", 6}, {"data", text}}}},
+          {{"partId", "1"},
+           {"mimeType", "application/pdf"},
+           {"filename", "deck.pdf"},
+           {"headers", {{{"name", "Content-Disposition"}, {"value", "attachment"}}}},
+           {"body", {{"attachmentId", "ANGjdJ_x"}, {"size", 123456}}}},
+          {{"partId", "2"},
+           {"mimeType", "text/html"},
+           {"filename", ""},
+           {"headers", json::array()},
+           {"body", {{"attachmentId", "BIG_HTML"}, {"size", 5000000}}}}}}}}};
+  auto m = parse_json_ok(j);
+  CHECK(m.internal_date_ms == std::optional<int64_t>(1700000000123));
+  CHECK(m.subject == "été");
+  REQUIRE(m.from);
+  CHECK(m.from->name == "René");
+  CHECK(m.from->email == "rene@example.com");
+  CHECK(m.message_id == "X@y.z");
+  CHECK(m.date == std::optional<std::string>("2023-11-17T22:13:20.000Z"));
+  CHECK(m.text_body == "café €");
+  REQUIRE(m.attachments.size() == 2);
+  CHECK(m.attachments[0].filename == "deck.pdf");
+  CHECK(m.attachments[0].size == 123456);
+  CHECK(m.attachments[0].gmail_attachment_id == "ANGjdJ_x");
+  CHECK_FALSE(m.attachments[0].data);
+  CHECK(m.attachments[1].mime_type == "text/html");   // body not inline: listed to be fetched
+  CHECK(m.attachments[1].gmail_attachment_id == "BIG_HTML");
+  bool warned = false;
+  for (auto& w : m.parse_warnings) warned = warned || w.find("not inline") != std::string::npos;
+  CHECK(warned);
+}
+
+TEST_CASE("Gmail format=raw responses are decoded and parsed", "[mime][gmail_json]") {
+  json j = {{"id", "r1"}, {"threadId", "t1"}, {"internalDate", "5"},
+            {"raw", gc::core::base64url_encode(mail::alternative, false)}};
+  auto m = parse_json_ok(j);
+  CHECK(m.text_body == "The plain version.");
+  CHECK(m.gmail_id == "r1");
+  CHECK(m.internal_date_ms == std::optional<int64_t>(5));
+}
+
+TEST_CASE("message/rfc822 with inline bytes and no parts is parsed from the bytes", "[mime][gmail_json]") {
+  auto inner = std::string("From: z@example.com\nSubject: inner\nMessage-ID: <i@x>\n\nhello\n");
+  json j = {{"payload",
+             {{"mimeType", "multipart/mixed"},
+              {"headers", {{{"name", "Subject"}, {"value", "outer"}}}},
+              {"parts",
+               {{{"mimeType", "message/rfc822"},
+                 {"body", {{"data", gc::core::base64url_encode(inner)}, {"size", inner.size()}}}}}}}}};
+  auto m = parse_json_ok(j);
+  REQUIRE(m.attachments.size() == 1);
+  CHECK(m.attachments[0].part_id == "0");
+  REQUIRE(m.attachments[0].embedded);
+  CHECK(m.attachments[0].embedded->subject == "inner");
+  CHECK(m.attachments[0].data == std::optional<std::string>(inner));
+}
+
+TEST_CASE("malformed Gmail JSON gives errors or warnings, never a throw", "[mime][gmail_json]") {
+  CHECK_FALSE(parse_gmail_json(json::array()));
+  CHECK_FALSE(parse_gmail_json(json("text")));
+  CHECK_FALSE(parse_gmail_json(json::object()));
+  CHECK_FALSE(parse_gmail_json(json{{"raw", "@@@ not base64"}}));
+  CHECK_FALSE(parse_gmail_json(json{{"raw", ""}}));
+  auto r = parse_gmail_json(json{{"payload", {{"mimeType", 5}, {"headers", "x"}, {"parts", {1, "two", nullptr}},
+                                              {"body", {{"data", "!!"}, {"size", "big"}}}}},
+                                 {"internalDate", "soon"}, {"labelIds", {1, "X"}}});
+  REQUIRE(r);
+  CHECK_FALSE(r->internal_date_ms);
+  CHECK(r->label_ids == std::vector<std::string>{"X"});
+  CHECK_FALSE(r->parse_warnings.empty());
+}
