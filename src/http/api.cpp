@@ -43,6 +43,7 @@ std::unique_ptr<router> make_api_router(api_context& ctx) {
   auto r = std::make_unique<router>(make_authenticator(ctx.cfg.db_path));
   add_auth_routes(*r, ctx);
   add_email_routes(*r, ctx);
+  add_oauth_routes(*r, ctx);
   return r;
 }
 

@@ -8,6 +8,9 @@
 namespace gc::actors {
 class runtime;
 }
+namespace gc::gmail {
+struct services;
+}
 
 namespace gc::http {
 
@@ -15,6 +18,9 @@ namespace gc::http {
 struct api_context {
   const core::config& cfg;
   actors::runtime& rt;
+  // The Google side (src/gmail/services.hpp); null while the integration is disabled or not
+  // configured: routes that need it answer 503.
+  gmail::services* gmail = nullptr;
 };
 
 // Bearer token -> principal, looked up on this thread's read-only connection.
@@ -25,6 +31,7 @@ std::unique_ptr<router> make_api_router(api_context& ctx);
 // Route groups, one file each.
 void add_auth_routes(router& r, api_context& ctx);    // routes_auth.cpp
 void add_email_routes(router& r, api_context& ctx);   // routes_email.cpp
+void add_oauth_routes(router& r, api_context& ctx);   // routes_oauth.cpp
 
 // Parses a JSON object body; on failure replies 400 and returns nullopt.
 std::optional<json> parse_json_body(const request_ctx& ctx, const reply_fn& reply);
