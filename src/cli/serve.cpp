@@ -1,5 +1,6 @@
 // `gmail-capture serve`: migrations, actors, HTTP; graceful shutdown on SIGTERM/SIGINT.
 #include "actors/runtime.hpp"
+#include "actors/sync_service.hpp"
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
 #include "core/log.hpp"
@@ -72,7 +73,17 @@ int cmd_serve(const args& a) {
   }
 
   actors::runtime rt{*cfg};
+  std::unique_ptr<actors::sync_service> sync;
+  if (cfg->gmail_enabled) {
+    auto started = actors::sync_service::start(*cfg, rt, true);
+    if (!started) {
+      std::fprintf(stderr, "gmail-capture: %s\n", started.error().message.c_str());
+      return 2;
+    }
+    sync = std::move(*started);
+  }
   http::api_context actx{*cfg, rt};
+  if (sync) actx.gmail = sync->services();
   auto routes = http::make_api_router(actx);
   std::unique_ptr<http::server> srv;
   try {
@@ -103,7 +114,9 @@ int cmd_serve(const args& a) {
   ioc.run();
   second.join();
   srv.reset();       // joins the handler pool: no handler touches the runtime after this
+  if (sync) sync->stop();  // running sync cycles end at their next Gmail call
   rt.shutdown();     // stops the actors; the store writer checkpoints the WAL
+  sync.reset();
   try {
     store::connection c{cfg->db_path};
     c.checkpoint_truncate();

@@ -83,7 +83,9 @@ public:
   uint64_t history_id() const { return history_id_; }
   uint64_t horizon() const { return horizon_; }     // smallest valid startHistoryId
   void set_horizon(uint64_t h) { horizon_ = h; }
-  void expire_history() { horizon_ = history_id_ + 1; }  // all earlier ids now 404
+  // Every id older than the current one now 404s; the current id (what getProfile returns, and
+  // what a client restarts from after a full sync) stays valid, as on Gmail.
+  void expire_history() { horizon_ = history_id_; }
 
   // A fresh id, unique in this mailbox, time-ordered like Gmail's (ms << 20 | random bits).
   uint64_t new_message_id(int64_t internal_date_ms, uint64_t random_bits);

@@ -55,6 +55,9 @@ public:
   result<std::vector<std::string>> sighted_ids(int64_t account_id,
                                                const std::vector<std::string>& gmail_ids);
 
+  // Gmail ids of this mailbox's sightings not marked permanently deleted (a full re-sync
+  // compares them with what Gmail still lists).
+  result<std::vector<std::string>> live_sighting_ids(int64_t account_id);
   result<std::optional<int64_t>> email_id_for(int64_t account_id,
                                               std::string_view gmail_message_id);
 

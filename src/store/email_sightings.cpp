@@ -161,6 +161,17 @@ result<std::vector<std::string>> email_repo::sighted_ids(
   });
 }
 
+result<std::vector<std::string>> email_repo::live_sighting_ids(int64_t account_id) {
+  return detail::guarded([&]() -> result<std::vector<std::string>> {
+    auto st = c_.prepare("SELECT gmail_message_id FROM email_account_messages WHERE account_id = ?1 "
+                         "AND deleted_reason IS NOT 'deleted'");
+    st.bind(1, account_id);
+    std::vector<std::string> out;
+    while (st.step()) out.push_back(st.text(0));
+    return out;
+  });
+}
+
 result<std::optional<int64_t>> email_repo::email_id_for(int64_t account_id,
                                                         std::string_view gmail_message_id) {
   return detail::guarded([&]() -> result<std::optional<int64_t>> {

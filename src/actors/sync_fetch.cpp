@@ -1,0 +1,174 @@
+// fetch_messages: batched messages.get (or threads.get when cheaper), per-part retries,
+// parse, convert. Permanent failures become skipped records with their reason.
+#include "actors/message_convert.hpp"
+#include "actors/sync_cycle.hpp"
+#include "core/log.hpp"
+#include "mime/parse.hpp"
+
+#include <map>
+#include <set>
+
+namespace gc::actors {
+namespace {
+
+using gmail::error_kind;
+using method = core::gmail_method;
+
+struct fetch_state {
+  const sync_deps& deps;
+  int64_t account_id;
+  const std::string& mailbox;
+  const core::match_index& index;
+  fetched& out;
+  std::set<std::string> done;  // ids handled (stored, skipped or deliberately ignored)
+
+  void skip(const std::string& id, const char* reason, std::string detail) {
+    out.skipped.push_back({account_id, id, reason, std::move(detail)});
+    done.insert(id);
+  }
+
+  void handle_json(const json& j) {
+    auto id = j.value("id", std::string{});
+    auto parsed = mime::parse_gmail_json(j);
+    if (!parsed) return skip(id, "unparseable", parsed.error().message);
+    done.insert(id);
+    if (not_captured(parsed->label_ids)) return;  // drafts and chats are not captured
+    auto c = convert_message(*parsed, account_id, index);
+    c.email.size_estimate = j.value("sizeEstimate", int64_t{0});
+    out.messages.emplace_back(std::move(c.email), std::move(c.sighting));
+  }
+
+  // One error for one id: skip it, or return true to try it again.
+  bool failed(const std::string& id, const gmail::api_error& e) {
+    switch (e.kind) {
+      case error_kind::not_found: skip(id, "not_found", "Gmail answered 404: the message is gone"); return false;
+      case error_kind::permanent: skip(id, "permanent", gmail::describe(e)); return false;
+      case error_kind::retryable:
+        if (e.rate_limited) deps.gate.report_throttle(mailbox, e);
+        [[fallthrough]];
+      default:
+        out.error = gmail::describe(e);
+        return true;
+    }
+  }
+
+  void fetch_thread(const std::string& thread_id) {
+    gmail::get_message_params p{gmail::message_format::full, {}};
+    auto target = gmail::client::thread_target(mailbox, thread_id, p);
+    auto r = deps.gate.run<json>(mailbox, method::threads_get, 1, [&](auto cb) {
+      deps.gmail.get_json(mailbox, method::threads_get, target, std::move(cb));
+    });
+    if (!r) return;  // its ids go the messages.get way below
+    if (auto it = r->find("messages"); it != r->end() && it->is_array())
+      for (const auto& m : *it) handle_json(m);
+  }
+
+  // Batches of messages.get; returns the ids to try again.
+  std::vector<std::string> fetch_batches(const std::vector<std::string>& ids) {
+    std::vector<std::string> again;
+    gmail::get_message_params p{gmail::message_format::full, {}};
+    const size_t n = static_cast<size_t>(std::max(1, deps.opts.batch_size));
+    for (size_t i = 0; i < ids.size() && !deps.gate.stopping(); i += n) {
+      std::vector<std::string> chunk(ids.begin() + i, ids.begin() + std::min(ids.size(), i + n));
+      std::vector<gmail::batch_call> calls;
+      for (const auto& id : chunk) calls.push_back({method::messages_get, gmail::client::message_target(mailbox, id, p)});
+      auto r = deps.gate.run<std::vector<gmail::batch_reply>>(
+          mailbox, method::messages_get, static_cast<int>(calls.size()),
+          [&](auto cb) { deps.gmail.batch(mailbox, calls, std::move(cb)); });
+      if (!r) {
+        for (const auto& id : chunk)
+          if (failed(id, r.error())) again.push_back(id);
+        continue;
+      }
+      for (size_t k = 0; k < chunk.size(); ++k) {
+        const auto& reply = (*r)[k];
+        if (reply.error) {
+          if (failed(chunk[k], *reply.error)) again.push_back(chunk[k]);
+          continue;
+        }
+        auto j = json::parse(reply.body, nullptr, false);
+        if (j.is_discarded() || !j.is_object()) skip(chunk[k], "permanent", "Gmail answered with unreadable JSON");
+        else handle_json(j);
+      }
+    }
+    return again;
+  }
+};
+
+} // namespace
+
+fetched fetch_messages(const sync_deps& deps, int64_t account_id, const std::string& mailbox,
+                       const std::vector<id_ref>& ids) {
+  fetched out;
+  auto index = deps.snapshot();
+  static const core::match_index nothing;
+  fetch_state st{deps, account_id, mailbox, index ? *index : nothing, out, {}};
+
+  // threads.get instead of several messages.get when the cost table makes it cheaper.
+  const int get_cost = deps.gmail.cost(method::messages_get);
+  const int thread_cost = deps.gmail.cost(method::threads_get);
+  std::map<std::string, std::vector<std::string>> by_thread;
+  for (const auto& r : ids) by_thread[r.thread_id].push_back(r.id);
+  for (const auto& [thread, members] : by_thread)
+    if (!thread.empty() && thread_cost < static_cast<int>(members.size()) * get_cost && !deps.gate.stopping())
+      st.fetch_thread(thread);
+
+  std::vector<std::string> pending;
+  for (const auto& r : ids)
+    if (!st.done.count(r.id)) pending.push_back(r.id);
+  for (int round = 0; !pending.empty() && !deps.gate.stopping(); ++round) {
+    auto again = st.fetch_batches(pending);
+    if (again.empty() || round >= deps.opts.part_retry_rounds) {
+      pending = std::move(again);
+      break;
+    }
+    gmail::api_error e{error_kind::retryable, 0, "batch_part", out.error.value_or("")};
+    deps.gate.pause_before_retry(e, round);
+    pending = std::move(again);
+  }
+  out.failed_ids = std::move(pending);
+  return out;
+}
+
+label_refresh refresh_labels(const sync_deps& deps, const std::string& mailbox, const std::vector<std::string>& ids) {
+  label_refresh out;
+  gmail::get_message_params p{gmail::message_format::minimal, {}};
+  std::vector<std::string> pending = ids;
+  const size_t n = static_cast<size_t>(std::max(1, deps.opts.batch_size));
+  for (int round = 0; !pending.empty() && !deps.gate.stopping(); ++round) {
+    std::vector<std::string> again;
+    for (size_t i = 0; i < pending.size(); i += n) {
+      std::vector<std::string> chunk(pending.begin() + i, pending.begin() + std::min(pending.size(), i + n));
+      std::vector<gmail::batch_call> calls;
+      for (const auto& id : chunk) calls.push_back({method::messages_get, gmail::client::message_target(mailbox, id, p)});
+      auto r = deps.gate.run<std::vector<gmail::batch_reply>>(
+          mailbox, method::messages_get, static_cast<int>(calls.size()),
+          [&](auto cb) { deps.gmail.batch(mailbox, calls, std::move(cb)); });
+      for (size_t k = 0; k < chunk.size(); ++k) {
+        const gmail::api_error* e = !r ? &r.error() : (*r)[k].error ? &*(*r)[k].error : nullptr;
+        if (e && e->kind == error_kind::not_found) { out.gone.push_back(chunk[k]); continue; }
+        if (e) {
+          if (e->rate_limited) deps.gate.report_throttle(mailbox, *e);
+          out.error = gmail::describe(*e);
+          again.push_back(chunk[k]);
+          continue;
+        }
+        auto j = json::parse((*r)[k].body, nullptr, false);
+        std::vector<std::string> labels;
+        if (j.is_object() && j.contains("labelIds") && j["labelIds"].is_array())
+          for (const auto& l : j["labelIds"]) if (l.is_string()) labels.push_back(l.get<std::string>());
+        out.labels.emplace_back(chunk[k], std::move(labels));
+      }
+    }
+    if (again.empty() || round >= deps.opts.part_retry_rounds) {
+      pending = std::move(again);
+      break;
+    }
+    deps.gate.pause_before_retry(gmail::api_error{error_kind::retryable, 0, "batch_part", out.error.value_or("")}, round);
+    pending = std::move(again);
+  }
+  out.failed_ids = std::move(pending);
+  return out;
+}
+
+} // namespace gc::actors

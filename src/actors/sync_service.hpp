@@ -1,0 +1,43 @@
+#pragma once
+// Everything capture needs beside the store: the Gmail services (auth + HTTP client), the
+// rate_limiter and matcher_index actors (supervisor children), and one mailbox_syncer per
+// enrolled, enabled mailbox. `serve` starts it with syncers; `sync --once` without, and runs
+// cycles on its own thread.
+#include "actors/mailbox_syncer.hpp"
+#include "core/config.hpp"
+#include "gmail/services.hpp"
+
+#include <memory>
+#include <optional>
+
+namespace gc::actors {
+
+class sync_service {
+public:
+  // Errors name the variable at fault (e.g. "CRM_GMAIL_SA_KEY_PATH: ...").
+  static gc::result<std::unique_ptr<sync_service>> start(const core::config& cfg, runtime& rt,
+                                                         bool with_syncers);
+  ~sync_service();
+
+  // Runs one cycle of `account_id` on the calling thread (blocking).
+  sync_report run_once(int64_t account_id);
+  // Asks the syncer of one mailbox (or all) to run now; returns at once.
+  void run_now(std::optional<int64_t> account_id);
+  // Starts (enabled) or stops (disabled) the syncer of a mailbox after enroll/pause/resume.
+  void refresh_account(int64_t account_id, bool enabled);
+  caf::actor matcher();
+  gmail::services* services() { return services_.get(); }
+  void stop();  // sets the stop flag: running cycles end at their next Gmail call
+
+private:
+  sync_service(const core::config& cfg, runtime& rt) : cfg_(cfg), rt_(rt) {}
+  caf::actor child(const std::string& name);
+
+  const core::config& cfg_;
+  runtime& rt_;
+  std::unique_ptr<gmail::services> services_;
+  syncer_env env_;
+  std::vector<int64_t> syncers_;
+};
+
+} // namespace gc::actors
