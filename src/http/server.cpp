@@ -56,8 +56,15 @@ void server::stop() {
     boost::system::error_code ec;
     self->acceptor.close(ec);
   });
-  std::lock_guard lock{impl_->mu};
-  for (auto* s : impl_->live) s->close_if_idle();
+  // Strong references are taken under the lock and used (and dropped) outside it: a session's
+  // destructor takes the same lock.
+  std::vector<std::shared_ptr<session_base>> sessions;
+  {
+    std::lock_guard lock{impl_->mu};
+    for (auto* s : impl_->live)
+      if (auto p = s->strong()) sessions.push_back(std::move(p));
+  }
+  for (auto& s : sessions) s->close_if_idle();
 }
 
 std::size_t server::in_flight() const { return impl_->in_flight; }

@@ -47,10 +47,10 @@ public:
   }
 
   // Runs on any thread: hops onto the strand and closes the socket unless a request is in flight.
+  std::shared_ptr<session_base> strong() override { return this->weak_from_this().lock(); }
+
   void close_if_idle() override {
-    auto self = this->weak_from_this().lock();
-    if (!self) return;  // already being destroyed
-    net::post(stream_.get_executor(), [self] {
+    net::post(stream_.get_executor(), [self = this->shared_from_this()] {
       if (!self->busy_) {
         boost::system::error_code ec;
         lowest(self->stream_).socket().shutdown(tcp::socket::shutdown_both, ec);

@@ -19,6 +19,8 @@ class session_base {
 public:
   virtual ~session_base() = default;
   virtual void close_if_idle() = 0;
+  // A strong reference, or null while the session is being destroyed.
+  virtual std::shared_ptr<session_base> strong() = 0;
 };
 
 // Shared by the listener and every session.
