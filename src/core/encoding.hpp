@@ -14,6 +14,9 @@ std::optional<std::string> base64_decode(std::string_view text);
 
 std::string hex_encode(std::string_view bytes);
 
+// &, <, >, " and ' as HTML entities (text and attribute values).
+std::string html_escape(std::string_view s);
+
 std::string url_encode(std::string_view s);                   // RFC 3986 unreserved kept
 std::optional<std::string> url_decode(std::string_view s, bool plus_is_space = true);
 

@@ -8,25 +8,13 @@
 #include "core/clock.hpp"
 #include "core/log.hpp"
 #include "gmail/services.hpp"
+#include "core/encoding.hpp"
 #include "http/api.hpp"
 
 namespace gc::http {
 namespace {
 
-std::string html_escape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
+using core::html_escape;
 
 bool wants_json(const request_ctx& req) {
   auto accept = req.req[bhttp::field::accept];

@@ -210,19 +210,7 @@ std::string make_snippet(const mail_part& root) {
     if ((uint8_t(c) & 0xC0) != 0x80) ++chars;
     flat += c;
   }
-  auto t = trim(flat);
-  std::string out;
-  for (char c : t) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
+  return core::html_escape(trim(flat));
 }
 
 } // namespace gc::sim
