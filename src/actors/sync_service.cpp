@@ -65,6 +65,17 @@ gc::result<std::unique_ptr<sync_service>> sync_service::start(const core::config
   env.interval = std::chrono::minutes(cfg.sync_interval_min);
   if (!env.limiter) return gc::error{"actor", "the rate limiter did not start"};
 
+  if (with_syncers) {  // the post-sync hook: each finished cycle wakes the attachment fetcher
+    auto aenv = svc->attachment_env_for();
+    std::optional<gc::error> err;
+    self->request(rt.supervisor(), ask_timeout, caf::add_atom_v,
+                  child_spec{attachment_fetcher_name,
+                             [aenv](caf::local_actor* p) { return spawn_attachment_fetcher(p, aenv); }})
+        .receive([](caf::ok_atom) {}, [&](caf::error& e) { err = gc::error{"actor", rt.system().render(e)}; });
+    if (err) return *err;
+    env.on_synced = svc->child(attachment_fetcher_name);
+  }
+
   if (with_syncers) {
     auto accounts = store::email_accounts_repo{store::read_connection(cfg.db_path)}.list_accounts();
     if (!accounts) return accounts.error();
@@ -97,6 +108,20 @@ void sync_service::refresh_account(int64_t account_id, bool enabled) {
   self->request(rt_.supervisor(), ask_timeout, caf::add_atom_v, spec)
       .receive([&](caf::ok_atom) { syncers_.push_back(account_id); },
                [&](caf::error& e) { gc::log::warn("sync: syncer {} not started: {}", name, rt_.system().render(e)); });
+}
+
+attachment_env sync_service::attachment_env_for() const {
+  auto e = make_attachment_env(env_, cfg_);
+  e.stats = attach_stats_;
+  return e;
+}
+
+attachment_counts sync_service::fetch_attachments_once() {
+  return fetch_pending_once(rt_.system(), attachment_env_for());
+}
+
+void sync_service::fetch_attachments_now() {
+  if (auto a = child(attachment_fetcher_name)) caf::anon_send(a, fetch_now_atom_v);
 }
 
 void sync_service::run_now(std::optional<int64_t> account_id) {

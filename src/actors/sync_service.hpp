@@ -3,6 +3,7 @@
 // rate_limiter and matcher_index actors (supervisor children), and one mailbox_syncer per
 // enrolled, enabled mailbox. `serve` starts it with syncers; `sync --once` without, and runs
 // cycles on its own thread.
+#include "actors/attachment_fetcher.hpp"
 #include "actors/mailbox_syncer.hpp"
 #include "core/config.hpp"
 #include "gmail/services.hpp"
@@ -26,10 +27,13 @@ public:
   // Starts (enabled) or stops (disabled) the syncer of a mailbox after enroll/pause/resume.
   void refresh_account(int64_t account_id, bool enabled);
   caf::actor matcher();
+  attachment_counts fetch_attachments_once();   // blocking (CLI)
+  void fetch_attachments_now();                 // async nudge
   gmail::services* services() { return services_.get(); }
   void stop();  // sets the stop flag: running cycles end at their next Gmail call
 
 private:
+  attachment_env attachment_env_for() const;
   sync_service(const core::config& cfg, runtime& rt) : cfg_(cfg), rt_(rt) {}
   caf::actor child(const std::string& name);
 
@@ -38,6 +42,7 @@ private:
   std::unique_ptr<gmail::services> services_;
   syncer_env env_;
   std::vector<int64_t> syncers_;
+  std::shared_ptr<attachment_stats> attach_stats_ = std::make_shared<attachment_stats>();
 };
 
 } // namespace gc::actors

@@ -74,6 +74,10 @@ int cmd_sync(const args& a) {
                 static_cast<long long>(rep.quota_units), rep.error ? ": " : "", rep.error ? rep.error->c_str() : "");
     if (rep.error) code = 1;
   }
+  auto att = (*svc)->fetch_attachments_once();
+  std::printf("attachments: %lld stored (%lld already on disk), %lld too large, %lld failed\n",
+              static_cast<long long>(att.stored), static_cast<long long>(att.deduped),
+              static_cast<long long>(att.too_large), static_cast<long long>(att.failed));
   std::fflush(stdout);
   svc->reset();
   rt.shutdown();
