@@ -7,6 +7,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/ssl.hpp>
 #include <boost/optional.hpp>
+#include <array>
 #include <chrono>
 
 namespace gc::http {
@@ -89,6 +90,7 @@ private:
     if (ec == bhttp::error::body_limit) {
       busy_ = true;
       keep_alive_ = false;
+      linger_ = true;  // the client is still sending: drain it, or the kernel resets the reply away
       started_ = std::chrono::steady_clock::now();
       method_ = "?";
       if (parser_) {
@@ -163,7 +165,22 @@ private:
       });
     } else {
       stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
-      stream_.close();
+      if (!linger_) return stream_.close();
+      // Lingering close: closing with unread bytes makes the kernel send RST, which can
+      // destroy the reply still in flight. Read and discard until the peer finishes (or 2 s).
+      linger_ = false;
+      stream_.expires_after(std::chrono::seconds(2));
+      drain();
+    }
+  }
+
+  void drain() {
+    if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+      stream_.async_read_some(net::buffer(scratch_),
+                              [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                                if (ec) return self->stream_.close();
+                                self->drain();
+                              });
     }
   }
 
@@ -176,6 +193,8 @@ private:
   std::chrono::steady_clock::time_point started_;
   bool keep_alive_ = true;
   bool busy_ = false;  // strand-only
+  bool linger_ = false;  // drain the rest of an over-limit body before closing
+  std::array<char, 16 * 1024> scratch_{};
 };
 
 } // namespace
