@@ -26,9 +26,12 @@ int64_t commit(const sync_deps& deps, const fetched& f, std::function<void(store
   auto r = deps.write([&f, extra](store::connection& c) -> int64_t {
     store::email_repo repo{c};
     int64_t stored = 0;
-    for (const auto& [email, sighting] : f.messages) {
-      auto o = repo.store_message(email, sighting);
+    auto outcomes = repo.store_messages(f.messages);
+    if (!outcomes) throw std::runtime_error(outcomes.error().message);
+    for (size_t i = 0; i < f.messages.size(); ++i) {
+      const auto& o = (*outcomes)[i];
       if (o) { ++stored; continue; }
+      const auto& sighting = f.messages[i].second;
       auto s = repo.record_skip({sighting.account_id, sighting.gmail_message_id, "permanent",
                                  "could not be stored: " + o.error().message});
       if (!s) throw std::runtime_error(s.error().message);

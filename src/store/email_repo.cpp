@@ -81,7 +81,20 @@ void fill_body(connection& c, int64_t id, const email_rec& e) {
       .bind(2, e.body_text)
       .bind(3, e.body_html)
       .run();
-  detail::index_body(c, id, e.body_text ? *e.body_text : e.snippet);
+}
+
+// A search-index write owed by a stored message, done after its savepoint (see store_messages).
+struct index_job {
+  int64_t email_id;
+  const email_rec* email;
+  bool whole;  // a new row (subject, participants, body) or only the body that just arrived
+};
+
+void write_index(connection& c, const std::vector<index_job>& jobs) {
+  for (const auto& j : jobs) {
+    if (j.whole) detail::index_email(c, j.email_id, *j.email);
+    else detail::index_body(c, j.email_id, j.email->body_text ? *j.email->body_text : j.email->snippet);
+  }
 }
 
 void insert_links(connection& c, int64_t email_id, const std::vector<link_rec>& links) {
@@ -147,42 +160,70 @@ std::optional<error> validate(const email_rec& e, const sighting_rec& s) {
   return std::nullopt;
 }
 
-} // namespace
-
-result<store_outcome> email_repo::store_message(const email_rec& e, const sighting_rec& s) {
+// One message inside its own savepoint; its index write is appended to `later`.
+result<store_outcome> store_one(connection& c, const email_rec& e, const sighting_rec& s,
+                                std::vector<index_job>& later) {
   if (auto bad = validate(e, s)) return *bad;
   return detail::guarded([&]() -> result<store_outcome> {
-    savepoint sp{c_, "email_store_message"};
+    savepoint sp{c, "email_store_message"};
     store_outcome out;
-    const auto existing = find_email(c_, e.dedup_key);
+    std::optional<index_job> job;
+    const auto existing = find_email(c, e.dedup_key);
     const auto keys = core::thread_keys(s.account_id, s.gmail_thread_id, e.message_id,
                                         e.in_reply_to, e.references);
-    out.thread_id = detail::resolve_thread(c_, keys, existing ? existing->thread_id : std::nullopt);
-    const char* direction = is_outbound(c_, e.from.email) ? "outbound" : "inbound";
+    out.thread_id = detail::resolve_thread(c, keys, existing ? existing->thread_id : std::nullopt);
+    const char* direction = is_outbound(c, e.from.email) ? "outbound" : "inbound";
 
     if (!existing) {
-      out.email_id = insert_email(c_, e, out.thread_id, direction);
+      out.email_id = insert_email(c, e, out.thread_id, direction);
       out.created = true;
-      detail::index_email(c_, out.email_id, e);
+      job = index_job{out.email_id, &e, true};
     } else {
       out.email_id = existing->id;
       if (!existing->has_body && carries_body(e)) {
-        fill_body(c_, out.email_id, e);
+        fill_body(c, out.email_id, e);
         out.body_filled = true;
+        job = index_job{out.email_id, &e, false};
       }
     }
-    insert_links(c_, out.email_id, e.links);
-    insert_attachments(c_, out.email_id, e, s);
-    update_email_state(c_, out.email_id, out.thread_id, direction);
-    detail::refresh_thread(c_, out.thread_id);
+    insert_links(c, out.email_id, e.links);
+    insert_attachments(c, out.email_id, e, s);
+    update_email_state(c, out.email_id, out.thread_id, direction);
+    detail::refresh_thread(c, out.thread_id);
 
-    out.new_sighting = detail::upsert_sighting(c_, out.email_id, s);
-    c_.prepare("DELETE FROM email_skipped_messages WHERE account_id = ?1 AND gmail_message_id = ?2")
+    out.new_sighting = detail::upsert_sighting(c, out.email_id, s);
+    c.prepare("DELETE FROM email_skipped_messages WHERE account_id = ?1 AND gmail_message_id = ?2")
         .bind(1, s.account_id)
         .bind(2, s.gmail_message_id)
         .run();
     sp.release();
+    if (job) later.push_back(*job);
     return out;
+  });
+}
+
+} // namespace
+
+result<store_outcome> email_repo::store_message(const email_rec& e, const sighting_rec& s) {
+  return detail::guarded([&]() -> result<store_outcome> {
+    savepoint sp{c_, "email_store_indexed"};  // the message and its index row, or neither
+    std::vector<index_job> later;
+    auto out = store_one(c_, e, s, later);
+    if (!out) return out;
+    write_index(c_, later);
+    sp.release();
+    return out;
+  });
+}
+
+result<std::vector<result<store_outcome>>> email_repo::store_messages(const message_batch& batch) {
+  std::vector<result<store_outcome>> out;
+  out.reserve(batch.size());
+  std::vector<index_job> later;
+  for (const auto& [e, s] : batch) out.push_back(store_one(c_, e, s, later));
+  return detail::guarded([&]() -> result<std::vector<result<store_outcome>>> {
+    write_index(c_, later);
+    return std::move(out);
   });
 }
 

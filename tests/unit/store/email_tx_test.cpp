@@ -120,3 +120,36 @@ TEST_CASE("migration 0003 indexes and keys the mail captured before it", "[store
   CHECK(r->thread_id == 5);
   CHECK(rows(db, "SELECT subject, message_count FROM email_threads") == strings{"Old deal|2"});
 }
+
+TEST_CASE_METHOD(email_db, "a batch stores and indexes every good message; a failing one undoes only itself",
+                 "[store][email][tx][search]") {
+  gc::store::transaction tx{db};
+  gc::store::savepoint job{db, "job_1"};
+  auto repo = gc::store::email_repo{db};
+  auto bad = inbound_email("bad@acme.com", "Broken link");
+  bad.links = {{4242, std::nullopt, "exact", "x@y"}};  // no such investor
+  auto late = inbound_email("late@acme.com", "Metadata first");
+  late.body_text.reset();
+  late.body_html.reset();
+  auto late_full = inbound_email("late@acme.com", "Metadata first");
+  late_full.body_text = "the carry waterfall";
+  gc::store::email_repo::message_batch batch{{inbound_email("one@acme.com", "First memo"), seen(alice, "g1", "t1")},
+                                             {bad, seen(alice, "g2", "t2")},
+                                             {late, seen(alice, "g3", "t3")},
+                                             {late_full, seen(bob, "g4", "t3")}};
+  auto out = repo.store_messages(batch);
+  REQUIRE(out.ok());
+  REQUIRE(out->size() == 4);
+  CHECK((*out)[0].ok());
+  CHECK((*out)[1].error().code == "sqlite");
+  CHECK((*out)[2]->created);
+  CHECK((*out)[3]->body_filled);
+  job.release();
+  tx.commit();
+  CHECK(rows(db, "SELECT dedup_key FROM emails ORDER BY id") == strings{"one@acme.com", "late@acme.com"});
+  gc::store::email_search_repo search{db};
+  CHECK(search.search_ids("memo")->size() == 1);
+  CHECK(search.search_ids("waterfall")->size() == 1);  // the body that arrived later is indexed
+  CHECK(search.search_ids("Broken")->empty());          // nothing of the rolled-back message
+  CHECK(scalar(db, "SELECT count(*) FROM emails_fts") == 2);
+}
