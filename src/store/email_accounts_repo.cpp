@@ -83,6 +83,16 @@ result<bool> email_accounts_repo::set_sync_enabled(int64_t account_id, bool enab
   });
 }
 
+result<std::optional<int64_t>> email_accounts_repo::find_account(std::string_view email) {
+  const auto key = trim_lower(email);
+  return detail::guarded([&]() -> result<std::optional<int64_t>> {
+    auto st = c_.prepare("SELECT id FROM email_accounts WHERE email = ?1");
+    st.bind(1, key);
+    if (!st.step()) return std::optional<int64_t>{};
+    return std::optional<int64_t>{st.int64(0)};
+  });
+}
+
 result<std::vector<email_account>> email_accounts_repo::list_accounts() {
   return detail::guarded([&]() -> result<std::vector<email_account>> {
     auto st = c_.prepare("SELECT " + std::string{account_columns} +

@@ -58,6 +58,8 @@ public:
   // auth_method kept; a missing user link is filled in).
   result<int64_t> enroll_account(std::string_view email, std::string_view auth_method = "dwd");
   result<bool> set_sync_enabled(int64_t account_id, bool enabled);   // false: no such account
+  // The id of the account with this address (trimmed, case-insensitive); nullopt if none.
+  result<std::optional<int64_t>> find_account(std::string_view email);
   result<std::vector<email_account>> list_accounts();                // ordered by id
   result<email_account> account_cursor(int64_t account_id);          // "not_found"
   // Active users (is_active = 1) whose email or username ends with "@domain" (ignoring case),

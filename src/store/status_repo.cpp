@@ -25,29 +25,52 @@ private:
   bool own_;
 };
 
+// One query for both reads: the quota sum uses the started_at index (only the last hour's
+// runs are visited), the lag is computed by SQLite from the stored ISO-8601 text.
+constexpr const char* account_select =
+    "SELECT a.id, a.email, a.state, a.sync_enabled, a.backfill_done, a.backfill_total, "
+    "a.last_success_at, a.last_error, a.last_error_at, a.last_history_at, "
+    "CASE WHEN a.last_success_at IS NULL THEN NULL ELSE "
+    "max(0, CAST(round((julianday('now') - julianday(a.last_success_at)) * 86400) AS INTEGER)) END, "
+    "coalesce(q.units, 0) FROM email_accounts a "
+    "LEFT JOIN (SELECT account_id, sum(quota_units) AS units FROM email_sync_runs "
+    "WHERE started_at >= strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-1 hour') "
+    "GROUP BY account_id) q ON q.account_id = a.id ";
+
+account_status read_account_status(const statement& st) {
+  account_status a;
+  a.id = st.int64(0);
+  a.email = st.text(1);
+  a.state = st.text(2);
+  a.sync_enabled = st.int64(3) != 0;
+  a.backfill_done = st.int64(4);
+  a.backfill_total = st.opt_int64(5);
+  a.last_success_at = st.opt_text(6);
+  a.last_error = st.opt_text(7);
+  a.last_error_at = st.opt_text(8);
+  a.last_history_at = st.opt_text(9);
+  a.lag_seconds = st.opt_int64(10);
+  a.quota_units_last_hour = st.int64(11);
+  return a;
+}
+
 } // namespace
 
 result<std::vector<account_status>> status_repo::accounts() {
   return detail::guarded([&]() -> result<std::vector<account_status>> {
-    auto st = c_.prepare(
-        "SELECT id, email, state, sync_enabled, backfill_done, backfill_total, last_success_at, "
-        "last_error, last_error_at, last_history_at FROM email_accounts ORDER BY email, id");
+    auto st = c_.prepare(std::string{account_select} + "ORDER BY a.email, a.id");
     std::vector<account_status> out;
-    while (st.step()) {
-      account_status a;
-      a.id = st.int64(0);
-      a.email = st.text(1);
-      a.state = st.text(2);
-      a.sync_enabled = st.int64(3) != 0;
-      a.backfill_done = st.int64(4);
-      a.backfill_total = st.opt_int64(5);
-      a.last_success_at = st.opt_text(6);
-      a.last_error = st.opt_text(7);
-      a.last_error_at = st.opt_text(8);
-      a.last_history_at = st.opt_text(9);
-      out.push_back(std::move(a));
-    }
+    while (st.step()) out.push_back(read_account_status(st));
     return out;
+  });
+}
+
+result<std::optional<account_status>> status_repo::account(int64_t id) {
+  return detail::guarded([&]() -> result<std::optional<account_status>> {
+    auto st = c_.prepare(std::string{account_select} + "WHERE a.id = ?1");
+    st.bind(1, id);
+    if (!st.step()) return std::optional<account_status>{};
+    return std::optional<account_status>{read_account_status(st)};
   });
 }
 

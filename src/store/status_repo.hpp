@@ -23,6 +23,8 @@ struct account_status {
   std::optional<std::string> last_error;
   std::optional<std::string> last_error_at;
   std::optional<std::string> last_history_at;
+  std::optional<int64_t> lag_seconds;  // now - last_success_at; nullopt = never succeeded
+  int64_t quota_units_last_hour = 0;   // sum of its email_sync_runs.quota_units started < 1 h ago
 };
 
 struct email_counts {
@@ -59,6 +61,7 @@ public:
   explicit status_repo(connection& c) : c_{c} {}
 
   result<std::vector<account_status>> accounts();             // ordered by email
+  result<std::optional<account_status>> account(int64_t id);  // nullopt: no such account
   result<email_counts> counts();
   result<std::vector<sync_run>> recent_runs(int limit = 20);  // newest first
   result<status_snapshot> snapshot(int recent_run_limit = 20);
