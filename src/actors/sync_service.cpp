@@ -1,5 +1,6 @@
 #include "actors/sync_service.hpp"
 
+#include "actors/body_fetch.hpp"
 #include "actors/matcher_index.hpp"
 #include "actors/messages.hpp"
 #include "core/log.hpp"
@@ -94,20 +95,34 @@ sync_report sync_service::run_once(int64_t account_id) {
   return run_sync_cycle(make_sync_deps(env_, gate), account_id);
 }
 
-void sync_service::refresh_account(int64_t account_id, bool enabled) {
+bool sync_service::refresh_account(int64_t account_id, bool enabled) {
   caf::scoped_actor self{rt_.system()};
   auto name = syncer_name(account_id);
   if (!enabled) {
     self->request(rt_.supervisor(), ask_timeout, caf::delete_atom_v, name)
         .receive([](caf::ok_atom) {}, [](caf::error&) {});
+    std::lock_guard lock{mu_};
     std::erase(syncers_, account_id);
-    return;
+    return false;
+  }
+  {
+    std::lock_guard lock{mu_};
+    if (std::find(syncers_.begin(), syncers_.end(), account_id) != syncers_.end()) return false;
   }
   auto env = env_;
   child_spec spec{name, [env, account_id](caf::local_actor* p) { return spawn_mailbox_syncer(p, env, account_id); }};
+  bool started = false;
   self->request(rt_.supervisor(), ask_timeout, caf::add_atom_v, spec)
-      .receive([&](caf::ok_atom) { syncers_.push_back(account_id); },
-               [&](caf::error& e) { gc::log::warn("sync: syncer {} not started: {}", name, rt_.system().render(e)); });
+      .receive([&](caf::ok_atom) { started = true; },
+               [&](caf::error& e) {
+                 if (error_code(e) != "duplicate_child")
+                   gc::log::warn("sync: syncer {} not started: {}", name, rt_.system().render(e));
+               });
+  if (started) {
+    std::lock_guard lock{mu_};
+    syncers_.push_back(account_id);
+  }
+  return started;
 }
 
 attachment_env sync_service::attachment_env_for() const {
@@ -124,8 +139,17 @@ void sync_service::fetch_attachments_now() {
   if (auto a = child(attachment_fetcher_name)) caf::anon_send(a, fetch_now_atom_v);
 }
 
+void sync_service::fetch_bodies(std::vector<body_fetch> todo) {
+  spawn_body_fetch(rt_.system(), env_, std::move(todo));
+}
+
 void sync_service::run_now(std::optional<int64_t> account_id) {
-  for (auto id : syncers_)
+  std::vector<int64_t> ids;
+  {
+    std::lock_guard lock{mu_};
+    ids = syncers_;
+  }
+  for (auto id : ids)
     if (!account_id || *account_id == id)
       if (auto a = child(syncer_name(id))) caf::anon_send(a, run_now_atom_v);
 }
