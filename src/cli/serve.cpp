@@ -83,7 +83,10 @@ int cmd_serve(const args& a) {
     sync = std::move(*started);
   }
   http::api_context actx{*cfg, rt};
-  if (sync) actx.gmail = sync->services();
+  if (sync) {
+    actx.gmail = sync->services();
+    actx.sync = sync.get();
+  }
   auto routes = http::make_api_router(actx);
   std::unique_ptr<http::server> srv;
   try {

@@ -44,6 +44,8 @@ std::unique_ptr<router> make_api_router(api_context& ctx) {
   add_auth_routes(*r, ctx);
   add_email_routes(*r, ctx);
   add_oauth_routes(*r, ctx);
+  add_accounts_routes(*r, ctx);
+  add_sync_routes(*r, ctx);
   return r;
 }
 

@@ -7,6 +7,7 @@
 
 namespace gc::actors {
 class runtime;
+class sync_service;
 }
 namespace gc::gmail {
 struct services;
@@ -21,6 +22,9 @@ struct api_context {
   // The Google side (src/gmail/services.hpp); null while the integration is disabled or not
   // configured: routes that need it answer 503.
   gmail::services* gmail = nullptr;
+  // The mailbox syncers, rate limiter and matcher (actors/sync_service.hpp); null while the
+  // integration is disabled: routes that need it answer 503.
+  actors::sync_service* sync = nullptr;
 };
 
 // Bearer token -> principal, looked up on this thread's read-only connection.
@@ -32,6 +36,8 @@ std::unique_ptr<router> make_api_router(api_context& ctx);
 void add_auth_routes(router& r, api_context& ctx);    // routes_auth.cpp
 void add_email_routes(router& r, api_context& ctx);   // routes_email.cpp
 void add_oauth_routes(router& r, api_context& ctx);   // routes_oauth.cpp
+void add_accounts_routes(router& r, api_context& ctx);  // routes_accounts.cpp
+void add_sync_routes(router& r, api_context& ctx);      // routes_sync.cpp (run-now, rematch)
 
 // Parses a JSON object body; on failure replies 400 and returns nullopt.
 std::optional<json> parse_json_body(const request_ctx& ctx, const reply_fn& reply);

@@ -1,53 +1,72 @@
-// GET /api/email/status (also the Start9 health check) and the /api/email/* routes that exist
-// so far. Every /api/email route except status answers 503 while the integration is off.
+// GET /api/email/status (also the Start9 health check) and GET /api/email/accounts. Every
+// /api/email route except status answers 503 while the integration is off (route_util.hpp).
+//
+// Status is fast and never fails because Google is down: it reads the database on this
+// thread's read-only connection and asks two local actors (supervisor, rate limiter) with
+// short timeouts; a missing answer is reported as null, never as an error.
+#include "actors/rate_limiter.hpp"
 #include "actors/runtime.hpp"
+#include "actors/sync_service.hpp"
 #include "core/log.hpp"
-#include "http/api.hpp"
+#include "http/route_util.hpp"
 #include "store/read_connection.hpp"
-#include "store/status_repo.hpp"
+
+#include <algorithm>
 
 namespace gc::http {
 namespace {
 
-json opt(const std::optional<std::string>& v) { return v ? json(*v) : json(nullptr); }
-json opt(const std::optional<int64_t>& v) { return v ? json(*v) : json(nullptr); }
-
-json account_json(const store::account_status& a) {
-  return {{"id", a.id},
-          {"email", a.email},
-          {"state", a.sync_enabled ? a.state : std::string{"paused"}},
-          {"sync_enabled", a.sync_enabled},
-          {"backfill", {{"done", a.backfill_done}, {"total", opt(a.backfill_total)}}},
-          {"last_success_at", opt(a.last_success_at)},
-          {"last_history_at", opt(a.last_history_at)},
-          {"last_error", opt(a.last_error)},
-          {"last_error_at", opt(a.last_error_at)}};
-}
+constexpr auto limiter_timeout = std::chrono::milliseconds(500);
 
 json run_json(const store::sync_run& r) {
   return {{"id", r.id},
-          {"account_id", opt(r.account_id)},
-          {"account_email", opt(r.account_email)},
+          {"account_id", opt_json(r.account_id)},
+          {"account_email", opt_json(r.account_email)},
           {"kind", r.kind},
           {"status", r.status},
           {"started_at", r.started_at},
-          {"finished_at", opt(r.finished_at)},
+          {"finished_at", opt_json(r.finished_at)},
           {"messages_seen", r.messages_seen},
           {"messages_stored", r.messages_stored},
           {"messages_skipped", r.messages_skipped},
           {"attachments_saved", r.attachments_saved},
           {"quota_units", r.quota_units},
-          {"error", opt(r.error)}};
+          {"error", opt_json(r.error)}};
 }
 
-// Wraps a handler of an /api/email route that needs the Gmail integration.
-handler needs_gmail(api_context& ctx, handler h) {
-  return [&ctx, h = std::move(h)](request_ctx req, reply_fn reply) {
-    if (!ctx.cfg.gmail_enabled)
-      return reply(error_response(503, "gmail_disabled",
-                                  "the Gmail integration is disabled (CRM_GMAIL_INTEGRATION_ENABLED is off)"));
-    h(std::move(req), std::move(reply));
-  };
+// quota_units_last_hour per mailbox: the larger of the rate limiter's sliding hour (live:
+// running cycles and attachment downloads included; empty after a restart) and the sum over
+// email_sync_runs started in the last hour (finished cycles only; survives restarts).
+void merge_limiter(json& body, const actors::limiter_stats& st) {
+  for (auto& a : body["accounts"]) {
+    auto email = a["email"].get<std::string>();
+    for (const auto& m : st.mailboxes)
+      if (m.mailbox == email)
+        a["quota_units_last_hour"] = std::max(a["quota_units_last_hour"].get<int64_t>(), m.units_last_hour);
+  }
+  body["quota"] = {{"project_units_last_hour", st.project_units_last_hour},
+                   {"mailbox_units_sec", st.mailbox_units_sec},
+                   {"project_units_sec", st.project_units_sec}};
+}
+
+// Adds the limiter's numbers when it answers in time, then replies.
+void with_limiter(api_context& ctx, json body, reply_fn reply) {
+  if (!ctx.sync || !ctx.sync->limiter() || !body.contains("accounts")) {
+    body["quota"] = nullptr;
+    return reply(json_response(200, body));
+  }
+  ctx.rt.system().spawn([lim = ctx.sync->limiter(), body, reply](caf::event_based_actor* self) mutable {
+    self->request(lim, limiter_timeout, actors::stats_atom_v)
+        .then(
+            [body, reply](const actors::limiter_stats& st) mutable {
+              merge_limiter(body, st);
+              reply(json_response(200, body));
+            },
+            [body, reply](caf::error&) mutable {
+              body["quota"] = nullptr;
+              reply(json_response(200, body));
+            });
+  });
 }
 
 } // namespace
@@ -74,7 +93,7 @@ void add_email_routes(router& r, api_context& ctx) {
     }
     // Actor health: restart counts from the supervisor. A slow answer must not fail the
     // health check, so the request is bounded and its absence is reported, not an error.
-    ctx.rt.children([body, reply](gc::result<std::vector<actors::runtime::child_status>> kids) mutable {
+    ctx.rt.children([&ctx, body, reply](gc::result<std::vector<actors::runtime::child_status>> kids) mutable {
       if (kids) {
         body["actors"] = json::array();
         for (const auto& k : *kids)
@@ -85,7 +104,7 @@ void add_email_routes(router& r, api_context& ctx) {
       } else {
         body["actors"] = nullptr;
       }
-      reply(json_response(200, body));
+      with_limiter(ctx, std::move(body), std::move(reply));
     });
   });
 
