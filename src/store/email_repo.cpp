@@ -7,6 +7,8 @@
 #include "store/email_threads.hpp"
 #include "store/repo_util.hpp"
 
+#include <set>
+
 namespace gc::store {
 namespace {
 
@@ -90,11 +92,20 @@ struct index_job {
   bool whole;  // a new row (subject, participants, body) or only the body that just arrived
 };
 
-void write_index(connection& c, const std::vector<index_job>& jobs) {
-  for (const auto& j : jobs) {
+// Work owed by stored messages, done once after their savepoints (see store_messages): index
+// rows, and the aggregates of every thread they touched (a page often carries a whole thread:
+// refreshing it once instead of once per message).
+struct deferred {
+  std::vector<index_job> index;
+  std::set<int64_t> threads;
+};
+
+void finish(connection& c, const deferred& d) {
+  for (const auto& j : d.index) {
     if (j.whole) detail::index_email(c, j.email_id, *j.email);
     else detail::index_body(c, j.email_id, j.email->body_text ? *j.email->body_text : j.email->snippet);
   }
+  for (int64_t t : d.threads) detail::refresh_thread(c, t);  // a merged-away thread: no row, no-op
 }
 
 void insert_links(connection& c, int64_t email_id, const std::vector<link_rec>& links) {
@@ -160,9 +171,8 @@ std::optional<error> validate(const email_rec& e, const sighting_rec& s) {
   return std::nullopt;
 }
 
-// One message inside its own savepoint; its index write is appended to `later`.
-result<store_outcome> store_one(connection& c, const email_rec& e, const sighting_rec& s,
-                                std::vector<index_job>& later) {
+// One message inside its own savepoint; its index write and thread refresh go to `later`.
+result<store_outcome> store_one(connection& c, const email_rec& e, const sighting_rec& s, deferred& later) {
   if (auto bad = validate(e, s)) return *bad;
   return detail::guarded([&]() -> result<store_outcome> {
     savepoint sp{c, "email_store_message"};
@@ -189,7 +199,6 @@ result<store_outcome> store_one(connection& c, const email_rec& e, const sightin
     insert_links(c, out.email_id, e.links);
     insert_attachments(c, out.email_id, e, s);
     update_email_state(c, out.email_id, out.thread_id, direction);
-    detail::refresh_thread(c, out.thread_id);
 
     out.new_sighting = detail::upsert_sighting(c, out.email_id, s);
     c.prepare("DELETE FROM email_skipped_messages WHERE account_id = ?1 AND gmail_message_id = ?2")
@@ -197,7 +206,8 @@ result<store_outcome> store_one(connection& c, const email_rec& e, const sightin
         .bind(2, s.gmail_message_id)
         .run();
     sp.release();
-    if (job) later.push_back(*job);
+    if (job) later.index.push_back(*job);
+    later.threads.insert(out.thread_id);
     return out;
   });
 }
@@ -207,10 +217,10 @@ result<store_outcome> store_one(connection& c, const email_rec& e, const sightin
 result<store_outcome> email_repo::store_message(const email_rec& e, const sighting_rec& s) {
   return detail::guarded([&]() -> result<store_outcome> {
     savepoint sp{c_, "email_store_indexed"};  // the message and its index row, or neither
-    std::vector<index_job> later;
+    deferred later;
     auto out = store_one(c_, e, s, later);
     if (!out) return out;
-    write_index(c_, later);
+    finish(c_, later);
     sp.release();
     return out;
   });
@@ -219,10 +229,10 @@ result<store_outcome> email_repo::store_message(const email_rec& e, const sighti
 result<std::vector<result<store_outcome>>> email_repo::store_messages(const message_batch& batch) {
   std::vector<result<store_outcome>> out;
   out.reserve(batch.size());
-  std::vector<index_job> later;
+  deferred later;
   for (const auto& [e, s] : batch) out.push_back(store_one(c_, e, s, later));
   return detail::guarded([&]() -> result<std::vector<result<store_outcome>>> {
-    write_index(c_, later);
+    finish(c_, later);
     return std::move(out);
   });
 }

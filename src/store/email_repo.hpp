@@ -36,10 +36,11 @@ public:
   result<store_outcome> store_message(const email_rec& email, const sighting_rec& sighting);
 
   // store_message for a whole batch: each message in its own savepoint (a failing one is
-  // rolled back alone and reported in its slot), the search-index rows of all of them written
-  // after the last one. FTS5 flushes its pending index at every SAVEPOINT, so indexing inside
-  // the per-message savepoint would write one index segment per message. The outer error means
-  // the index write failed: the caller must abandon the transaction.
+  // rolled back alone and reported in its slot); the search-index rows and the thread
+  // aggregates (email_threads counts, dates, subject) are written once, after the last one.
+  // FTS5 flushes its pending index at every SAVEPOINT, so indexing inside the per-message
+  // savepoint would write one index segment per message. The outer error means that final
+  // write failed: the caller must abandon the transaction.
   using message_batch = std::vector<std::pair<email_rec, sighting_rec>>;
   result<std::vector<result<store_outcome>>> store_messages(const message_batch& batch);
 

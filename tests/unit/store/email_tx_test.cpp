@@ -133,23 +133,30 @@ TEST_CASE_METHOD(email_db, "a batch stores and indexes every good message; a fai
   late.body_html.reset();
   auto late_full = inbound_email("late@acme.com", "Metadata first");
   late_full.body_text = "the carry waterfall";
+  auto reply = inbound_email("reply@acme.com", "Re: First memo");
+  reply.references = {"<one@acme.com>"};
   gc::store::email_repo::message_batch batch{{inbound_email("one@acme.com", "First memo"), seen(alice, "g1", "t1")},
                                              {bad, seen(alice, "g2", "t2")},
                                              {late, seen(alice, "g3", "t3")},
-                                             {late_full, seen(bob, "g4", "t3")}};
+                                             {late_full, seen(bob, "g4", "t3")},
+                                             {reply, seen(alice, "g5", "t1")}};
   auto out = repo.store_messages(batch);
   REQUIRE(out.ok());
-  REQUIRE(out->size() == 4);
+  REQUIRE(out->size() == 5);
   CHECK((*out)[0].ok());
   CHECK((*out)[1].error().code == "sqlite");
   CHECK((*out)[2]->created);
   CHECK((*out)[3]->body_filled);
   job.release();
   tx.commit();
-  CHECK(rows(db, "SELECT dedup_key FROM emails ORDER BY id") == strings{"one@acme.com", "late@acme.com"});
+  CHECK(rows(db, "SELECT dedup_key FROM emails ORDER BY id") ==
+        strings{"one@acme.com", "late@acme.com", "reply@acme.com"});
+  // Thread aggregates are written once per batch, and right.
+  CHECK(rows(db, "SELECT message_count, subject FROM email_threads ORDER BY id") ==
+        strings{"2|First memo", "1|Metadata first"});
   gc::store::email_search_repo search{db};
-  CHECK(search.search_ids("memo")->size() == 1);
+  CHECK(search.search_ids("memo")->size() == 2);  // the memo and its reply
   CHECK(search.search_ids("waterfall")->size() == 1);  // the body that arrived later is indexed
   CHECK(search.search_ids("Broken")->empty());          // nothing of the rolled-back message
-  CHECK(scalar(db, "SELECT count(*) FROM emails_fts") == 2);
+  CHECK(scalar(db, "SELECT count(*) FROM emails_fts") == 3);
 }
