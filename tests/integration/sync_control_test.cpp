@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 #include <algorithm>
+#include <csignal>
 
 using namespace gc::test;
 using gc::json;
@@ -148,4 +149,34 @@ TEST_CASE("rematch: a bad since is a 400; a good one matches mail once investors
   auto everything = svc.call("POST", "/api/email/rematch", token);
   REQUIRE(everything.status == 200);
   CHECK(json::parse(everything.body)["scanned"] == emails);
+}
+
+TEST_CASE("status stays fast and answers while Google is unreachable", "[api][status][e2e]") {
+  temp_dir dir;
+  sim_process sim{dir, "mailboxes=1,messages=10,seed=5"};
+  auto env = service_env(dir, sim);
+  env["CRM_GMAIL_RETRY_MAX"] = "1";
+  migrate(env);
+  const auto mailbox = sim.mailboxes[0];
+  add_user(env, mailbox, "admin", admin_pw);
+  serve_process svc{env};
+  auto token = svc.login(mailbox, admin_pw);
+  const auto id = enroll(svc, token, mailbox);
+  REQUIRE(eventually([&] { return synced(svc, token, sim, mailbox); }));
+
+  sim.proc->signal(SIGKILL);  // Google is gone
+  REQUIRE(sim.proc->wait());
+  REQUIRE(svc.post("/api/email/sync/run-now", token, {{"account_id", id}}).status == 202);
+  json row;
+  REQUIRE(eventually([&] {
+    auto t0 = std::chrono::steady_clock::now();
+    row = account_of(svc.status(token), mailbox);
+    CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(2));
+    return row["last_error"].is_string();
+  }));
+  INFO(row.dump());
+  CHECK(!row["last_error"].get<std::string>().empty());
+  CHECK(row["last_error"].get<std::string>().find("Bearer") == std::string::npos);
+  CHECK(row["state"] == "incremental");       // the cursor is kept
+  CHECK(row["lag_seconds"].is_number_integer());
 }
