@@ -116,7 +116,7 @@ TEST_CASE("account and sync routes: 401 without a token, 403 for members, 400 na
   CHECK(db_count(env["CRM_DB_PATH"], "SELECT count(*) FROM email_sync_runs") == 0);
 }
 
-TEST_CASE("enroll is idempotent; run-now syncs; status shows the mailbox reach incremental", "[api][accounts][e2e]") {
+TEST_CASE("enroll is idempotent, run-now syncs, status shows the mailbox reach incremental", "[api][accounts][e2e]") {
   temp_dir dir;
   sim_process sim{dir, "mailboxes=2,messages=60,seed=9"};
   auto env = service_env(dir, sim);

@@ -34,7 +34,7 @@ int64_t enroll(const serve_process& svc, const std::string& token, const std::st
 
 } // namespace
 
-TEST_CASE("pause stops a mailbox's sync; resume and run-now catch up", "[api][sync][e2e]") {
+TEST_CASE("pause stops a mailbox's sync, resume and run-now catch up", "[api][sync][e2e]") {
   temp_dir dir;
   sim_process sim{dir, "mailboxes=2,messages=40,seed=21"};
   auto env = service_env(dir, sim);
@@ -94,7 +94,7 @@ TEST_CASE("pause stops a mailbox's sync; resume and run-now catch up", "[api][sy
   CHECK(runs_of(db, a) > runs_a);
 }
 
-TEST_CASE("rematch: a bad since is a 400; a good one matches mail once investors exist", "[api][rematch][e2e]") {
+TEST_CASE("rematch: a bad since is a 400, a good one matches mail once investors exist", "[api][rematch][e2e]") {
   temp_dir dir;
   sim_process sim{dir, "mailboxes=2,messages=80,seed=13"};
   auto env = service_env(dir, sim);
