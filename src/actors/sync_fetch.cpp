@@ -5,6 +5,7 @@
 #include "core/log.hpp"
 #include "mime/parse.hpp"
 
+#include <future>
 #include <map>
 #include <set>
 
@@ -63,18 +64,36 @@ struct fetch_state {
       for (const auto& m : *it) handle_json(m);
   }
 
-  // Batches of messages.get; returns the ids to try again.
+  using batch_outcome = gmail::outcome<std::vector<gmail::batch_reply>>;
+
+  // One paced batch of messages.get (blocking; callable from any thread).
+  batch_outcome call_batch(const std::vector<std::string>& chunk) const {
+    gmail::get_message_params p{gmail::message_format::full, {}};
+    std::vector<gmail::batch_call> calls;
+    for (const auto& id : chunk) calls.push_back({method::messages_get, gmail::client::message_target(mailbox, id, p)});
+    return deps.gate.run<std::vector<gmail::batch_reply>>(
+        mailbox, method::messages_get, static_cast<int>(calls.size()),
+        [&](auto cb) { deps.gmail.batch(mailbox, calls, std::move(cb)); });
+  }
+
+  // Batches of messages.get; returns the ids to try again. The next batch is requested while
+  // this one is parsed (its permit is taken only after this one's was released, so the
+  // in-flight cap holds); parsing never waits for Google and Google never waits for parsing.
   std::vector<std::string> fetch_batches(const std::vector<std::string>& ids) {
     std::vector<std::string> again;
-    gmail::get_message_params p{gmail::message_format::full, {}};
     const size_t n = static_cast<size_t>(std::max(1, deps.opts.batch_size));
-    for (size_t i = 0; i < ids.size() && !deps.gate.stopping(); i += n) {
-      std::vector<std::string> chunk(ids.begin() + i, ids.begin() + std::min(ids.size(), i + n));
-      std::vector<gmail::batch_call> calls;
-      for (const auto& id : chunk) calls.push_back({method::messages_get, gmail::client::message_target(mailbox, id, p)});
-      auto r = deps.gate.run<std::vector<gmail::batch_reply>>(
-          mailbox, method::messages_get, static_cast<int>(calls.size()),
-          [&](auto cb) { deps.gmail.batch(mailbox, calls, std::move(cb)); });
+    std::vector<std::vector<std::string>> chunks;
+    for (size_t i = 0; i < ids.size(); i += n)
+      chunks.emplace_back(ids.begin() + i, ids.begin() + std::min(ids.size(), i + n));
+    auto launch = [this](const std::vector<std::string>& chunk) {
+      return std::async(std::launch::async, [this, &chunk] { return call_batch(chunk); });
+    };
+    std::future<batch_outcome> next;
+    if (!chunks.empty() && !deps.gate.stopping()) next = launch(chunks[0]);
+    for (size_t c = 0; c < chunks.size() && next.valid(); ++c) {
+      const auto& chunk = chunks[c];
+      auto r = next.get();
+      if (c + 1 < chunks.size() && !deps.gate.stopping()) next = launch(chunks[c + 1]);
       if (!r) {
         for (const auto& id : chunk)
           if (failed(id, r.error())) again.push_back(id);
@@ -126,7 +145,11 @@ fetched fetch_messages(const sync_deps& deps, int64_t account_id, const std::str
     deps.gate.pause_before_retry(e, round);
     pending = std::move(again);
   }
-  out.failed_ids = std::move(pending);
+  // Every id not handled counts as failed (still failing, or not tried because the service is
+  // stopping): the caller then holds the page cursor, so nothing is skipped silently.
+  for (const auto& r : ids)
+    if (!st.done.count(r.id)) out.failed_ids.push_back(r.id);
+  if (!out.failed_ids.empty() && !out.error && deps.gate.stopping()) out.error = "stopped before every message was fetched";
   return out;
 }
 

@@ -169,3 +169,44 @@ TEST_CASE("SIGKILL at random moments of a backfill loses and duplicates nothing"
     if (t["mailbox"] == mailbox) mine.push_back(t);
   check_complete(env["CRM_DB_PATH"], mine);
 }
+
+TEST_CASE("SIGTERM during a backfill under serve holds the cursor; nothing is lost", "[sync][e2e][crash]") {
+  temp_dir dir;
+  sim_process sim{dir, "mailboxes=1,messages=300,seed=9"};
+  auto env = service_env(dir, sim);
+  env["CRM_GMAIL_BACKFILL_PAGE_SIZE"] = "40";
+  env["CRM_GMAIL_RATE_UNITS_SEC"] = "100";  // a stop lands mid-page, between batches
+  env["CRM_HTTP_ADDR"] = "127.0.0.1:0";
+  REQUIRE(gc_run({"migrate"}, env).code == 0);
+  const auto& mailbox = sim.mailboxes.front();
+  {
+    gc::store::connection c{env["CRM_DB_PATH"]};
+    c.prepare("INSERT INTO email_accounts (email) VALUES (?1)").bind(1, mailbox).run();
+  }
+  std::mt19937 rng{20261122};
+  int stopped_mid_backfill = 0;
+  for (int round = 0; round < 6; ++round) {
+    child_process p{{GC_BINARY, "serve"}, env};
+    REQUIRE(p.wait_for_stdout_line("listening on"));
+    std::this_thread::sleep_for(std::chrono::milliseconds(300 + rng() % 700));
+    p.signal(SIGTERM);
+    auto code = p.wait(std::chrono::seconds(60));
+    REQUIRE(code);
+    CHECK(*code == 0);
+    db_view v{env["CRM_DB_PATH"]};
+    auto done = v.count("SELECT COALESCE(max(backfill_done), 0) FROM email_accounts");
+    auto have = v.count("SELECT count(*) FROM email_account_messages") +
+                v.count("SELECT count(*) FROM email_skipped_messages");
+    CHECK(done <= have);
+    if (v.count("SELECT count(*) FROM email_accounts WHERE state = 'incremental'") == 1) break;
+    ++stopped_mid_backfill;
+  }
+  CHECK(stopped_mid_backfill > 0);
+  auto r = gc_run(sync_args(mailbox), env);
+  INFO(r.out << r.err);
+  REQUIRE(r.code == 0);
+  std::vector<json> mine;
+  for (auto& t : sim.truth())
+    if (t["mailbox"] == mailbox) mine.push_back(t);
+  check_complete(env["CRM_DB_PATH"], mine);
+}
