@@ -31,7 +31,7 @@ struct enrolled {
 };
 
 // Enrols `emails` in one store-writer job; reports which rows it created.
-gc::result<std::vector<enrolled>> enroll_all(api_context& ctx, std::vector<std::string> emails) {
+gc::result<std::vector<enrolled>> enroll_mailboxes(api_context& ctx, std::vector<std::string> emails) {
   auto out = std::make_shared<std::vector<enrolled>>();
   std::string method = core::to_string(ctx.cfg.gmail_auth);
   auto done = ctx.rt.write_sync([emails = std::move(emails), method, out](store::connection& c) -> int64_t {
@@ -61,7 +61,7 @@ std::optional<store::account_status> read_account(api_context& ctx, int64_t id, 
   return *a;
 }
 
-// Starts the syncer of each enabled account among `ids` (idempotent).
+// Starts the syncer of each enabled account among `rows` (idempotent).
 void start_syncers(api_context& ctx, const std::vector<enrolled>& rows) {
   auto accounts = store::status_repo{store::read_connection(ctx.cfg.db_path)}.accounts();
   if (!accounts) return gc::log::error("accounts: read failed: {}", accounts.error().message);
@@ -125,7 +125,7 @@ void add_accounts_routes(router& r, api_context& ctx) {
            if (!body) return;
            auto email = mailbox_field(ctx, *body, reply);
            if (!email) return;
-           auto rows = enroll_all(ctx, {*email});
+           auto rows = enroll_mailboxes(ctx, {*email});
            if (!rows || rows->size() != 1) {
              gc::log::error("accounts: enroll failed: {}", rows ? "no row" : rows.error().message);
              return reply(error_response(500, "internal", "could not enroll the mailbox"));
@@ -153,7 +153,7 @@ void add_accounts_routes(router& r, api_context& ctx) {
            for (const auto& u : *users)
              if (auto addr = core::normalize_address(u.email))
                if (std::find(emails.begin(), emails.end(), *addr) == emails.end()) emails.push_back(*addr);
-           auto rows = enroll_all(ctx, emails);
+           auto rows = enroll_mailboxes(ctx, emails);
            if (!rows) {
              gc::log::error("accounts: enroll-all failed: {}", rows.error().message);
              return reply(error_response(500, "internal", "could not enroll the mailboxes"));
