@@ -46,6 +46,9 @@ std::unique_ptr<router> make_api_router(api_context& ctx) {
   add_oauth_routes(*r, ctx);
   add_accounts_routes(*r, ctx);
   add_sync_routes(*r, ctx);
+  add_thread_routes(*r, ctx);
+  add_content_routes(*r, ctx);
+  add_activity_routes(*r, ctx);
   return r;
 }
 

@@ -38,6 +38,9 @@ void add_email_routes(router& r, api_context& ctx);   // routes_email.cpp
 void add_oauth_routes(router& r, api_context& ctx);   // routes_oauth.cpp
 void add_accounts_routes(router& r, api_context& ctx);  // routes_accounts.cpp
 void add_sync_routes(router& r, api_context& ctx);      // routes_sync.cpp (run-now, rematch)
+void add_thread_routes(router& r, api_context& ctx);    // routes_threads.cpp
+void add_content_routes(router& r, api_context& ctx);   // routes_content.cpp (HTML body, attachments)
+void add_activity_routes(router& r, api_context& ctx);  // routes_activity.cpp
 
 // Parses a JSON object body; on failure replies 400 and returns nullopt.
 std::optional<json> parse_json_body(const request_ctx& ctx, const reply_fn& reply);

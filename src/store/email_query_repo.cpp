@@ -1,0 +1,148 @@
+#include "store/email_query_repo.hpp"
+
+#include "store/repo_util.hpp"
+
+namespace gc::store {
+namespace {
+
+using namespace std::string_literals;
+
+// Email `alias` is live now.
+std::string live_now(const char* alias) {
+  return "EXISTS (SELECT 1 FROM email_account_messages s WHERE s.email_id = "s + alias +
+         ".id AND s.deleted_at IS NULL)";
+}
+
+// Thread `thread_expr` is shown: it has a live email linked to an investor.
+std::string thread_shown(const std::string& thread_expr) {
+  return "EXISTS (SELECT 1 FROM emails le JOIN email_investor_links ll ON ll.email_id = le.id "
+         "WHERE le.thread_id = " + thread_expr + " AND " + live_now("le") + ")";
+}
+
+// ?1 investor, ?2 sighting mark, ?3 link mark, ?4/?5 position (NULL on the first page), ?6 limit.
+const std::string threads_sql =
+    "WITH linked AS (SELECT DISTINCT e.thread_id AS tid FROM email_investor_links l JOIN emails e "
+    "ON e.id = l.email_id WHERE l.investor_id = ?1 AND l.id <= ?3 AND e.thread_id IS NOT NULL "
+    "AND EXISTS (SELECT 1 FROM email_account_messages s WHERE s.email_id = e.id AND "
+    "s.deleted_at IS NULL AND s.id <= ?2)), "
+    "live AS (SELECT e.thread_id AS tid, e.id AS eid, "s + msg_ms_sql + " AS ms FROM emails e "
+    "JOIN linked ON e.thread_id = linked.tid WHERE EXISTS (SELECT 1 FROM email_account_messages "
+    "s WHERE s.email_id = e.id AND s.deleted_at IS NULL AND s.id <= ?2)), "
+    "ranked AS (SELECT tid, max(ms) AS last_ms, eid AS last_eid, count(*) AS n FROM live "
+    "GROUP BY tid) "
+    "SELECT r.tid, coalesce(t.subject, ''), r.n, r.last_ms, r.last_eid, coalesce(e.from_name, ''), "
+    "coalesce(e.from_email, ''), coalesce(e.snippet, ''), " + msg_iso_sql +
+    " FROM ranked r JOIN email_threads t ON t.id = r.tid JOIN emails e ON e.id = r.last_eid "
+    "WHERE ?4 IS NULL OR r.last_ms < ?4 OR (r.last_ms = ?4 AND r.tid < ?5) "
+    "ORDER BY r.last_ms DESC, r.tid DESC LIMIT ?6";
+
+const std::string messages_sql =
+    "SELECT e.id, e.message_id, coalesce(e.subject, ''), coalesce(e.from_name, ''), "
+    "coalesce(e.from_email, ''), e.to_json, e.cc_json, "s + msg_iso_sql + ", " + outbound_sql +
+    ", coalesce(e.snippet, ''), e.body_text, coalesce(length(e.body_html), 0) > 0 FROM emails e "
+    "WHERE e.thread_id = ?1 AND " + live_now("e") + " ORDER BY " + msg_ms_sql + ", e.id";
+
+thread_message read_message(connection& c, statement& st) {
+  thread_message m;
+  m.id = st.int64(0);
+  m.message_id = st.opt_text(1);
+  m.subject = st.text(2);
+  m.from = {st.text(3), st.text(4)};
+  m.to = parse_parties(st.text(5));
+  m.cc = parse_parties(st.text(6));
+  m.date = st.opt_text(7);
+  m.direction = st.int64(8) != 0 ? "outbound" : "inbound";
+  m.snippet = st.text(9);
+  m.body_text = st.opt_text(10);
+  m.has_html = st.int64(11) != 0;
+  m.mailboxes = detail::live_mailboxes(c, m.id);
+  m.investors = detail::investor_links(c, m.id);
+  m.attachments = detail::attachments_of(c, m.id);
+  return m;
+}
+
+} // namespace
+
+result<page<thread_summary>> email_query_repo::investor_threads(int64_t investor_id, int limit,
+                                                                 const std::optional<page_key>& from) {
+  return detail::guarded([&]() -> result<page<thread_summary>> {
+    const page_key snap = from ? *from : detail::snapshot(c_);
+    auto st = c_.prepare(threads_sql);
+    st.bind(1, investor_id).bind(2, snap.sighting_mark).bind(3, snap.link_mark);
+    if (from) st.bind(4, from->after_ms).bind(5, from->after_id);
+    else st.bind_null(4).bind_null(5);
+    st.bind(6, limit + 1);
+    page<thread_summary> out;
+    while (st.step()) {
+      thread_summary t;
+      t.id = st.int64(0);
+      t.subject = st.text(1);
+      t.message_count = st.int64(2);
+      t.last_ms = st.int64(3);
+      t.last_email_id = st.int64(4);
+      t.last_from = {st.text(5), st.text(6)};
+      t.snippet = st.text(7);
+      t.last_message_at = st.text(8);
+      out.items.push_back(std::move(t));
+    }
+    if (static_cast<int>(out.items.size()) > limit) {
+      out.items.pop_back();
+      const auto& last = out.items.back();
+      out.next = page_key{snap.sighting_mark, snap.link_mark, last.last_ms, last.id};
+    }
+    return out;
+  });
+}
+
+result<bool> email_query_repo::investor_exists(int64_t investor_id) {
+  return detail::guarded([&]() -> result<bool> {
+    auto st = c_.prepare("SELECT EXISTS (SELECT 1 FROM investors WHERE id = ?1)");
+    st.bind(1, investor_id);
+    return st.step() && st.int64(0) != 0;
+  });
+}
+
+result<std::optional<thread_detail>> email_query_repo::thread(int64_t thread_id) {
+  return detail::guarded([&]() -> result<std::optional<thread_detail>> {
+    auto head = c_.prepare("SELECT t.id, coalesce(t.subject, '') FROM email_threads t WHERE t.id = ?1 AND " +
+                           thread_shown("t.id"));
+    head.bind(1, thread_id);
+    if (!head.step()) return std::optional<thread_detail>{};
+    thread_detail d{head.int64(0), head.text(1), {}};
+    auto st = c_.prepare(messages_sql);
+    st.bind(1, thread_id);
+    while (st.step()) d.messages.push_back(read_message(c_, st));
+    return std::optional<thread_detail>{std::move(d)};
+  });
+}
+
+result<std::optional<html_body>> email_query_repo::message_html(int64_t email_id) {
+  return detail::guarded([&]() -> result<std::optional<html_body>> {
+    auto st = c_.prepare("SELECT coalesce(e.body_html, '') FROM emails e WHERE e.id = ?1 AND " +
+                         live_now("e") + " AND " + thread_shown("e.thread_id"));
+    st.bind(1, email_id);
+    if (!st.step()) return std::optional<html_body>{};
+    html_body b{st.text(0), {}};
+    if (!b.html.empty()) b.parts = detail::attachments_of(c_, email_id);
+    return std::optional<html_body>{std::move(b)};
+  });
+}
+
+result<std::optional<attachment_file>> email_query_repo::attachment(int64_t attachment_id) {
+  return detail::guarded([&]() -> result<std::optional<attachment_file>> {
+    auto st = c_.prepare(
+        "SELECT a.id, coalesce(a.filename, ''), coalesce(a.mime_type, ''), coalesce(a.size, 0), "
+        "coalesce(a.content_id, ''), a.status, coalesce(a.storage_path, '') FROM "
+        "email_attachments a JOIN emails e ON e.id = a.email_id WHERE a.id = ?1 AND " +
+        live_now("e") + " AND " + thread_shown("e.thread_id"));
+    st.bind(1, attachment_id);
+    if (!st.step()) return std::optional<attachment_file>{};
+    attachment_file f;
+    f.meta = {st.int64(0), st.text(1), st.text(2), st.int64(3), st.text(4), false, st.text(5)};
+    f.meta.downloaded = f.meta.status == "stored";
+    f.storage_path = f.meta.downloaded ? st.text(6) : std::string{};
+    return std::optional<attachment_file>{std::move(f)};
+  });
+}
+
+} // namespace gc::store
