@@ -8,6 +8,7 @@
 #include "store/read_connection.hpp"
 
 #include <algorithm>
+#include <future>
 #include <set>
 
 namespace gc::actors {
@@ -100,6 +101,12 @@ void full_sync(const sync_deps& deps, const store::email_account& start, sync_re
   const bool resync = start.history_id.has_value() || start.last_success_at.has_value();
   bool whole_listing = false;  // every page of this full sync was listed in this cycle
   std::set<std::string> listed;
+  // A page's commit runs on the store writer while the next page is listed and fetched; it is
+  // awaited before the next commit is queued, so page cursors land in order. get() rethrows.
+  std::future<int64_t> in_commit;
+  auto await_commit = [&] {
+    if (in_commit.valid()) rep.stored += in_commit.get();
+  };
   if (acct.state != "full_sync" || !acct.full_sync_history_id) {
     auto prof = must(deps.gate.run<gmail::profile>(mb, method::get_profile, 1, [&](auto cb) {
       deps.gmail.get_profile(mb, std::move(cb));
@@ -148,12 +155,16 @@ void full_sync(const sync_deps& deps, const store::email_account& start, sync_re
     auto n = static_cast<int64_t>(refs.size());
     std::vector<std::string> vanished;  // sighted, but no longer listed by Gmail
     if (complete && !next && whole_listing && resync) {
+      await_commit();
       auto live = store::email_repo{store::read_connection(deps.db_path)}.live_sighting_ids(id);
       if (!live) throw cycle_failed("reading sightings failed: " + live.error().message);
       for (const auto& g : *live)
         if (!listed.count(g)) vanished.push_back(g);
     }
-    rep.stored += commit(deps, f, [=](store::connection& c) {
+    if (!f.error && lr.error) f.error = lr.error;
+    rep.skipped += static_cast<int64_t>(f.skipped.size());
+    auto failure = f.error;
+    auto extra = [=](store::connection& c) {
       store::email_repo email{c};
       for (const auto& [gid, labels] : lr.labels) check(email.apply_labels(id, gid, labels, absent(labels)));
       for (const auto& gid : lr.gone) check(email.mark_deleted(id, gid, "deleted"));
@@ -162,10 +173,11 @@ void full_sync(const sync_deps& deps, const store::email_account& start, sync_re
       store::email_accounts_repo repo{c};
       check(repo.save_full_sync_page(id, used, next, n));
       if (!next) check(repo.finish_full_sync(id));
-    });
-    if (!f.error && lr.error) f.error = lr.error;
-    rep.skipped += static_cast<int64_t>(f.skipped.size());
-    if (!complete) throw cycle_failed(f.error.value_or("some messages could not be fetched"));
+    };
+    await_commit();
+    in_commit = std::async(std::launch::async, [&deps, f = std::move(f), extra] { return commit(deps, f, extra); });
+    if (!complete || !next) await_commit();
+    if (!complete) throw cycle_failed(failure.value_or("some messages could not be fetched"));
     if (!next) break;
     acct.full_sync_page_token = next;
   }
