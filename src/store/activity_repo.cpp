@@ -12,27 +12,33 @@ namespace {
 // ?7 account, ?8 outbound (0/1), ?9 FTS query, ?10 since ms, ?11 until ms. Only the filters
 // given appear in the SQL, so each combination is its own cached statement with a plan of its own.
 std::string list_sql(const activity_filter& f, bool positioned) {
+  // The inner query finds the page (ids and sort keys only); the outer one reads the columns
+  // of those rows alone, so a common search term does not cost a full row per match.
   const std::string ms = msg_ms_sql;
+  std::string inner = "SELECT e.id AS pid, " + ms + " AS pms ";
+  if (!f.query.empty())
+    inner += "FROM emails_fts JOIN emails e ON e.id = emails_fts.rowid WHERE emails_fts MATCH ?9 AND ";
+  else
+    inner += "FROM emails e WHERE ";
+  inner += "EXISTS (SELECT 1 FROM email_account_messages s WHERE s.email_id = e.id AND "
+           "s.deleted_at IS NULL AND s.id <= ?1";
+  if (f.account_id) inner += " AND s.account_id = ?7";
+  inner += ")";
+  if (f.investor_id)
+    inner += " AND e.id IN (SELECT l.email_id FROM email_investor_links l WHERE l.investor_id = ?6 "
+             "AND l.id <= ?2)";
+  if (f.direction) inner.append(" AND ").append(outbound_sql).append(" = ?8");
+  if (f.since_ms) inner.append(" AND ").append(ms).append(" >= ?10");
+  if (f.until_ms) inner.append(" AND ").append(ms).append(" < ?11");
+  if (positioned) inner.append(" AND ").append(ms).append(" <= ?3 AND (").append(ms).append(" < ?3 OR e.id < ?4)");
+  inner.append(" ORDER BY ").append(ms).append(" DESC, e.id DESC LIMIT ?5");
+
   std::string sql = "SELECT e.id, e.thread_id, coalesce(e.subject, ''), coalesce(e.snippet, ''), "
                     "coalesce(e.from_name, ''), coalesce(e.from_email, ''), e.to_json, e.cc_json, ";
-  sql.append(msg_iso_sql).append(", ").append(ms).append(", ").append(outbound_sql);
-  sql += ", e.has_body, (SELECT count(*) FROM email_attachments a WHERE a.email_id = e.id) ";
-  if (!f.query.empty())
-    sql += "FROM emails_fts JOIN emails e ON e.id = emails_fts.rowid WHERE emails_fts MATCH ?9 AND ";
-  else
-    sql += "FROM emails e WHERE ";
-  sql += "EXISTS (SELECT 1 FROM email_account_messages s WHERE s.email_id = e.id AND "
-         "s.deleted_at IS NULL AND s.id <= ?1";
-  if (f.account_id) sql += " AND s.account_id = ?7";
-  sql += ")";
-  if (f.investor_id)
-    sql += " AND e.id IN (SELECT l.email_id FROM email_investor_links l WHERE l.investor_id = ?6 "
-           "AND l.id <= ?2)";
-  if (f.direction) sql.append(" AND ").append(outbound_sql).append(" = ?8");
-  if (f.since_ms) sql.append(" AND ").append(ms).append(" >= ?10");
-  if (f.until_ms) sql.append(" AND ").append(ms).append(" < ?11");
-  if (positioned) sql.append(" AND ").append(ms).append(" <= ?3 AND (").append(ms).append(" < ?3 OR e.id < ?4)");
-  sql.append(" ORDER BY ").append(ms).append(" DESC, e.id DESC LIMIT ?5");
+  sql.append(msg_iso_sql).append(", p.pms, ").append(outbound_sql);
+  sql += ", e.has_body, (SELECT count(*) FROM email_attachments a WHERE a.email_id = e.id) FROM (";
+  sql += inner;
+  sql += ") p JOIN emails e ON e.id = p.pid ORDER BY p.pms DESC, p.pid DESC";
   return sql;
 }
 
