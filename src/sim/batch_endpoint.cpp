@@ -6,6 +6,7 @@
 #include "sim/endpoint_auth.hpp"
 #include "sim/endpoint_errors.hpp"
 #include "sim/endpoint_gmail.hpp"
+#include "sim/error_catalog.hpp"
 #include "sim/faults.hpp"
 #include "sim/quota_meter.hpp"
 #include "sim/token_store.hpp"
@@ -93,7 +94,14 @@ void batch_endpoint::handle(const http::request_ctx& ctx, const http::reply_fn& 
     case fault::none: break;
   }
   // Outer credentials are checked once: a bad outer token fails the whole batch (one JSON body).
-  if (auto tok = bearer_of(ctx.req); !tok.empty() && !tokens_.find_access(tok)) return reply(auth_error());
+  if (auto tok = bearer_of(ctx.req); !tok.empty()) {
+    auto grant = tokens_.find_access(tok);
+    if (!grant) return reply(auth_error());
+    // A script with method "batch" fails the whole batch (one non-multipart body).
+    if (auto s = faults_.take_scripted(script_target::batch, grant->subject))
+      if (const auto* e = find_catalog_entry(s->error))
+        return reply(catalog_response(*e, {grant->subject, s->retry_at}));
+  }
 
   auto ct = std::string{ctx.req[http::bhttp::field::content_type]};
   auto parsed = parse_batch_request(ct, ctx.req.body());

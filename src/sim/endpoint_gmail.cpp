@@ -2,6 +2,7 @@
 
 #include "sim/endpoint_errors.hpp"
 #include "sim/endpoint_fields.hpp"
+#include "sim/error_catalog.hpp"
 #include "sim/faults.hpp"
 #include "sim/quota_meter.hpp"
 #include "sim/sim_server_timer.hpp"
@@ -78,6 +79,11 @@ void gmail_endpoint::run(const http::request_ctx& ctx, const http::reply_fn& rep
   auto who = authorize_gmail(ctx, tokens_, ws_, spec.need);
   if (auto* refusal = std::get_if<http::response_t>(&who)) return finish(std::move(*refusal), reply, {}, {}, delay);
   const auto& caller = std::get<gmail_caller>(who);
+
+  // A scripted catalog error for this mailbox (and method) answers before quota is charged.
+  if (auto s = faults_.take_scripted(script_target::gmail, caller.mailbox, method_name(spec.method)))
+    if (const auto* e = find_catalog_entry(s->error))
+      return finish(catalog_response(*e, {caller.mailbox, s->retry_at}), reply, {}, {}, delay);
 
   if (!quota_.acquire(caller.mailbox)) return finish(too_many_concurrent(), reply, {}, {}, delay);
   auto decision = quota_.charge(caller.mailbox, spec.method);

@@ -1,7 +1,8 @@
 #pragma once
 // Gmail v1 routes under /gmail/v1/users/{userId}/... (and the /upload/ variants for drafts and
 // send). Every call, inner batch calls included, runs the same pipeline:
-//   fault draw -> authorize (token, scope, userId) -> in-flight slot -> quota charge ->
+//   fault draw -> authorize (token, scope, userId) -> scripted catalog error (faults.hpp) ->
+//   in-flight slot -> quota charge ->
 //   workspace call -> Google-shaped reply (after the configured delay, on the sim timer).
 #include "http/router.hpp"
 #include "sim/endpoint_auth.hpp"

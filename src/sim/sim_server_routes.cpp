@@ -11,11 +11,20 @@
 //   POST /__sim/delete-message?user=&id=     POST /__sim/labels?user=&id=&add=A,B&remove=C
 //   POST /__sim/revoke?token=T | ?user=U
 //   POST /__sim/faults {fail_500,fail_503,drop,slow_ms,history_404,token_internal_failure,seed}
+//   POST /__sim/faults/next {error,mailbox,count,method,retry_after_s|retry_at}  scripted errors:
+//        the next `count` (1) calls of `mailbox` ("" any) answer catalog entry `error`; `method`
+//        narrows Gmail entries to one method ("users.messages.get") or, as "batch", targets the
+//        outer batch request; token_* entries hit /token (mailbox = the grant's subject)
+//   GET  /__sim/faults/catalog         the entries     POST /__sim/faults/clear  drops scripts
 //   POST /__sim/quota  {table,user_per_min,project_per_min,inflight_cap,user_style}
 //   POST /__sim/batch  {cap,shuffle,seed}
 //   POST /__sim/clock/advance?seconds=N      POST /__sim/token-ttl?seconds=N
 //   POST /__sim/oauth  {deny_consent,test_user}      POST /__sim/dwd-scopes {"scopes":[…]}
 #include "sim/sim_server.hpp"
+
+#include "core/clock.hpp"
+#include "sim/endpoint_errors.hpp"
+#include "sim/error_catalog.hpp"
 
 #include <sstream>
 
@@ -57,6 +66,12 @@ http::response_t ok(json j = {{"ok", true}}) { return http::json_response(200, j
 http::response_t bad(const std::string& m) { return http::error_response(400, "bad_request", m); }
 http::response_t from_status(const gc::status& s) {
   return s ? ok() : http::error_response(s.error().code == "not_found" ? 404 : 400, s.error().code, s.error().message);
+}
+
+bool known_method(const std::string& m) {
+  for (int i = 0; i <= static_cast<int>(gmail_method::stop); ++i)
+    if (method_name(static_cast<gmail_method>(i)) == m) return true;
+  return false;
 }
 
 template <class T>
@@ -142,6 +157,43 @@ void sim_server::install_sim_routes() {
     merge(b, "seed", o.seed);
     faults_.set_options(o);
     return ok(faults_.stats()["options"]);
+  });
+  route(POST, "/__sim/faults/next", [this](const request_ctx& ctx) {
+    scripted_error s;
+    s.error = param(ctx, "error");
+    const auto* entry = find_catalog_entry(s.error);
+    if (!entry) return bad("unknown error '" + s.error + "'; GET /__sim/faults/catalog lists the names");
+    s.mailbox = param(ctx, "mailbox");
+    s.method = param(ctx, "method");
+    auto count = param(ctx, "count");
+    s.count = count.empty() ? 1 : std::stoi(count);
+    if (s.count < 1) return bad("count must be at least 1");
+    if (is_token_entry(*entry)) {
+      if (!s.method.empty()) return bad("token_* entries take no method");
+      s.target = script_target::token;
+    } else if (s.method == "batch") {
+      s.target = script_target::batch;
+      s.method.clear();
+    } else if (!s.method.empty() && !known_method(s.method)) {
+      return bad("unknown method '" + s.method + "' (e.g. users.messages.get, or batch)");
+    }
+    if (auto at = param(ctx, "retry_at"); !at.empty()) {
+      auto t = core::parse_iso8601(at);
+      if (!t) return bad("retry_at must be an RFC 3339 time");
+      s.retry_at = *t;
+    } else {
+      auto secs = param(ctx, "retry_after_s");
+      s.retry_at = clock_.now() + std::chrono::seconds(secs.empty() ? 30 : std::stoll(secs));
+    }
+    json echo = {{"error", s.error}, {"mailbox", s.mailbox}, {"count", s.count},
+                 {"retry_at", rfc3339_ms(s.retry_at)}};
+    faults_.script(std::move(s));
+    return ok(echo);
+  });
+  route(GET, "/__sim/faults/catalog", [](const request_ctx&) { return ok(catalog_json()); });
+  route(POST, "/__sim/faults/clear", [this](const request_ctx&) {
+    faults_.clear_scripted();
+    return ok();
   });
   route(POST, "/__sim/quota", [this](const request_ctx& ctx) {
     auto b = body_of(ctx);

@@ -3,6 +3,7 @@
 #include "core/encoding.hpp"
 #include "core/log.hpp"
 #include "sim/endpoint_errors.hpp"
+#include "sim/error_catalog.hpp"
 #include "sim/workspace.hpp"
 
 #include <algorithm>
@@ -21,6 +22,7 @@
 //   missing assertion            -> 400 invalid_request "Missing required parameter: assertion" (choice)
 //   unknown grant_type           -> 400 unsupported_grant_type "Invalid grant_type: <x>"
 //   injected fault               -> 500 internal_failure (google-auth retries it)
+//   scripted catalog error       -> that entry (POST /__sim/faults/next, token_* entries)
 
 namespace gc::sim {
 namespace {
@@ -180,6 +182,17 @@ http::response_t token_endpoint::token(const http::request_ctx& ctx) {
   if (faults_.roll_token_failure()) return refuse(500, "internal_failure", "");
   auto form = parse_form(ctx);
   auto grant = field(form, "grant_type");
+  // Scripted errors match the mailbox the grant is for: the JWT's sub or the refresh token's.
+  std::string subject;
+  if (auto jwt = grant == jwt_bearer ? decode_assertion(field(form, "assertion")) : std::nullopt)
+    subject = str_claim(jwt->claims, "sub");
+  else if (auto r = grant == "refresh_token" ? tokens_.find_refresh(field(form, "refresh_token")) : std::nullopt)
+    subject = r->subject;
+  if (auto s = faults_.take_scripted(script_target::token, subject))
+    if (const auto* e = find_catalog_entry(s->error)) {
+      count("refused.scripted");
+      return catalog_response(*e, {subject, s->retry_at});
+    }
   if (grant == jwt_bearer) return jwt_grant(form, ctx);
   if (grant == "authorization_code") return code_grant(form, ctx);
   if (grant == "refresh_token") return refresh_grant(form, ctx);
