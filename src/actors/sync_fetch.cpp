@@ -28,13 +28,19 @@ struct fetch_state {
     done.insert(id);
   }
 
+  // Headers first: unmatched mail is stored metadata-only, so its bodies are never decoded.
   void handle_json(const json& j) {
     auto id = j.value("id", std::string{});
-    auto parsed = mime::parse_gmail_json(j);
+    auto parsed = mime::parse_gmail_json(j, {.bodies = false});
     if (!parsed) return skip(id, "unparseable", parsed.error().message);
-    done.insert(id);
-    if (not_captured(parsed->label_ids)) return;  // drafts and chats are not captured
+    if (not_captured(parsed->label_ids)) return (void)done.insert(id);  // drafts and chats
     auto c = convert_message(*parsed, account_id, index);
+    if (!c.email.links.empty()) {
+      parsed = mime::parse_gmail_json(j);
+      if (!parsed) return skip(id, "unparseable", parsed.error().message);
+      c = convert_message(*parsed, account_id, index);
+    }
+    done.insert(id);
     c.email.size_estimate = j.value("sizeEstimate", int64_t{0});
     out.messages.emplace_back(std::move(c.email), std::move(c.sighting));
   }

@@ -80,12 +80,17 @@ part_node convert_part(context& cx, const json& p, const std::string& default_id
   }
   if (auto b = p.find("body"); b != p.end() && b->is_object()) {
     node.gmail_attachment_id = make_valid_utf8(str(*b, "attachmentId"));
-    if (auto d = b->find("data"); d != b->end() && d->is_string()) {
+    // Inline message/rfc822 bytes are decoded even without bodies: they carry structure.
+    bool wanted = !cx.skip_bodies || node.mime_type == "message/rfc822";
+    if (auto d = b->find("data"); wanted && d != b->end() && d->is_string()) {
       node.body = core::base64_decode(d->get_ref<const std::string&>());
       if (!node.body) cx.warn("part " + label(node.part_id) + ": body.data is not base64");
     }
     auto size = b->contains("size") ? to_int64((*b)["size"]) : std::nullopt;
-    node.size = size && *size >= 0 ? *size : (node.body ? static_cast<int64_t>(node.body->size()) : 0);
+    int64_t known = node.body ? static_cast<int64_t>(node.body->size()) : 0;
+    if (auto d = b->find("data"); !node.body && d != b->end() && d->is_string())
+      known = static_cast<int64_t>(d->get_ref<const std::string&>().size() * 3 / 4);  // undecoded
+    node.size = size && *size >= 0 ? *size : known;
   }
   auto parts = p.find("parts");
   bool has_parts = parts != p.end() && parts->is_array() && !parts->empty();
@@ -127,7 +132,7 @@ void fill_gmail_fields(const json& j, message& m) {
 } // namespace
 } // namespace detail
 
-result<message> parse_gmail_json(const json& j) {
+result<message> parse_gmail_json(const json& j, gmail_parse_options opts) {
   try {
     init_gmime_once();
     if (!j.is_object()) return error{"unparseable", "Gmail message is not a JSON object"};
@@ -143,6 +148,7 @@ result<message> parse_gmail_json(const json& j) {
     else if (j.contains("mimeType")) payload = &j;   // a bare MessagePart
     if (!payload) return error{"unparseable", "Gmail message has neither payload (format=full) nor raw"};
     detail::context cx;
+    cx.skip_bodies = !opts.bodies;
     auto root = detail::convert_part(cx, *payload, "", 0);
     if (root.headers.empty()) cx.warn("Gmail payload has no headers");
     auto m = detail::assemble(cx, root);

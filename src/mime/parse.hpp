@@ -20,6 +20,12 @@ result<message> parse_rfc822(std::string_view raw);
 // A Gmail Message resource (users.messages.get format=full, or format=raw: then "raw" is
 // decoded and parsed as RFC 822). Also accepts a bare MessagePart (an object with "mimeType").
 // Gmail fields: id, threadId, labelIds, snippet, historyId, internalDate (string or number).
-result<message> parse_gmail_json(const json& gmail_message);
+// `bodies` false: headers, structure and sizes only (no part data decoded: text_body and
+// html_body stay empty) — what deciding whether mail is matched needs, at a fraction of the
+// cost; unmatched mail is stored without its body anyway.
+struct gmail_parse_options {
+  bool bodies = true;
+};
+result<message> parse_gmail_json(const json& gmail_message, gmail_parse_options opts = {});
 
 } // namespace gc::mime

@@ -42,6 +42,7 @@ struct context {
   parser_options_ptr options;
   std::vector<std::string> warnings;
   bool depth_warned = false;
+  bool skip_bodies = false;  // Gmail JSON: leave part data undecoded (parse_gmail_json bodies=false)
   void warn(std::string text);
 };
 

@@ -57,6 +57,25 @@ TEST_CASE("Gmail JSON path gives the same canonical message as the raw path", "[
   }
 }
 
+TEST_CASE("without bodies the Gmail JSON path gives the same message minus the bodies", "[mime][gmail_json]") {
+  for (auto* raw : all_fixtures) {
+    auto j = gc::test::gmail_json_from_raw(*raw, {true, false, true});
+    auto full = parse_json_ok(j);
+    auto lean = parse_gmail_json(j, {.bodies = false});
+    REQUIRE(lean);
+    INFO("fixture subject: " << full.subject);
+    CHECK(lean->text_body.empty());
+    CHECK(lean->html_body.empty());
+    auto a = canonical(full, false), b = canonical(*lean, false);
+    // mime::fallback_key hashes the text body; the store's dedup key (core::dedup_key) does not.
+    for (auto* k : {"text_body", "html_body", "text_from_html", "fallback_key"}) {
+      a.erase(k);
+      b.erase(k);
+    }
+    CHECK(b.dump(2) == a.dump(2));  // headers, addresses, ids, dates, attachments and sizes
+  }
+}
+
 TEST_CASE("Gmail JSON with pre-decoded header values", "[mime][gmail_json]") {
   for (auto* raw : {&mail::headers_2047, &mail::forwarded, &mail::japanese}) {
     auto from_raw = parse_rfc822(*raw);
