@@ -115,7 +115,7 @@ std::string html_csp(std::string_view host) {
     img += " http://" + h + "/api/email/attachments/ https://" + h + "/api/email/attachments/";
   }
   return "sandbox; default-src 'none'; img-src " + img +
-         "; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'";
+         "; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'";
 }
 
 std::string content_disposition(std::string_view filename) {
