@@ -155,6 +155,10 @@ TEST_CASE("html body: sandbox CSP, nosniff, cid: images rewritten to the attachm
   CHECK(nohtml.status == 404);
   CHECK(json::parse(nohtml.body)["error"]["code"] == "no_html");
   CHECK(f.get("/api/email/messages/99999/html").status == 404);
+  auto personal = test::inbound("personal@else.example", "Personal", 3000, false);
+  personal.body_html = "<p>private</p>";
+  auto p = f.store(personal, test::seen(f.alice, "g3", "gc"));
+  CHECK(f.get("/api/email/messages/" + std::to_string(p.email_id) + "/html").status == 404);  // unmatched
   f.mark_deleted(f.alice, "g1");
   CHECK(f.get("/api/email/messages/" + std::to_string(o.email_id) + "/html").status == 404);
 }
@@ -191,6 +195,17 @@ TEST_CASE("attachments: the stored file with a safe disposition and a passive co
   CHECK(json::parse(pending.body)["error"]["code"] == "not_downloaded");
   CHECK(json::parse(pending.body)["error"]["message"].get<std::string>().find("not downloaded yet") != std::string::npos);
   CHECK(f.get("/api/email/attachments/99999").status == 404);
+  f.exec("UPDATE email_attachments SET status = 'too_large' WHERE id = " + std::to_string(ids[3]));
+  auto big = f.get("/api/email/attachments/" + std::to_string(ids[3]));
+  CHECK(big.status == 404);
+  CHECK(json::parse(big.body)["error"]["message"].get<std::string>().find("CRM_GMAIL_MAX_ATTACHMENT_MB") != std::string::npos);
+  f.exec("UPDATE email_attachments SET status = 'stored', storage_path = 'email_attachments/ab/" + std::string(64, 'a') +
+         "' WHERE id = " + std::to_string(ids[3]));
+  auto gone = f.get("/api/email/attachments/" + std::to_string(ids[3]));
+  CHECK(gone.status == 404);
+  CHECK(json::parse(gone.body)["error"]["code"] == "file_missing");
+  f.exec("UPDATE email_attachments SET storage_path = '../../etc/passwd' WHERE id = " + std::to_string(ids[3]));
+  CHECK(f.get("/api/email/attachments/" + std::to_string(ids[3])).status == 404);
   f.mark_deleted(f.alice, "g1");  // deleted mail is not served
   CHECK(f.get("/api/email/attachments/" + std::to_string(ids[0])).status == 404);
 }
