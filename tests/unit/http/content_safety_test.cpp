@@ -5,7 +5,7 @@
 
 using namespace gc;
 
-TEST_CASE("cid references become attachment URLs; text that only looks like one is kept", "[http][content]") {
+TEST_CASE("cid references become attachment URLs, text that only looks like one is kept", "[http][content]") {
   std::vector<store::attachment_ref> parts(2);
   parts[0].id = 7, parts[0].content_id = "Logo@Acme";
   parts[1].id = 9, parts[1].content_id = "bg@x";

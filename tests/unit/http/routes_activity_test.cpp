@@ -49,7 +49,7 @@ struct seeded {
 
 } // namespace
 
-TEST_CASE("activity: admin only; 401 without a token, 503 while the integration is off", "[http][api][activity]") {
+TEST_CASE("activity: admin only, 401 without a token, 503 while the integration is off", "[http][api][activity]") {
   api_fixture f;
   for (const char* t : {"/api/email/activity", "/api/email/activity/investors"}) {
     CHECK(f.get(t, "").status == 401);
@@ -62,7 +62,7 @@ TEST_CASE("activity: admin only; 401 without a token, 503 while the integration 
   CHECK(off.get("/api/email/activity").status == 503);
 }
 
-TEST_CASE("activity: live iff some sighting is not deleted; account filter uses that mailbox's sighting",
+TEST_CASE("activity: live iff some sighting is not deleted, the account filter uses that mailbox's sighting",
           "[http][api][activity]") {
   seeded s;
   CHECK(s.ids("") == std::vector<int64_t>{s.e6, s.e5, s.e4, s.e3, s.e1});  // e2 deleted everywhere
@@ -104,7 +104,7 @@ TEST_CASE("activity: graveyard investors leave the dropdown, their mail stays li
   CHECK(s.ids("?investor_id=10") == std::vector<int64_t>{s.e6, s.e3, s.e1});
 }
 
-TEST_CASE("activity: free text over subject, snippet and sender; user syntax is never an error",
+TEST_CASE("activity: free text over subject, snippet and sender, user syntax is never an error",
           "[http][api][activity]") {
   seeded s;
   CHECK(s.ids("?q=quarterly") == std::vector<int64_t>{s.e3, s.e1});
