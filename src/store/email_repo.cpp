@@ -171,45 +171,77 @@ std::optional<error> validate(const email_rec& e, const sighting_rec& s) {
   return std::nullopt;
 }
 
-// One message inside its own savepoint; its index write and thread refresh go to `later`.
+// The writes of one valid message; throws db_error. Its index write and thread refresh go to
+// `later` (only once it has succeeded).
+store_outcome write_one(connection& c, const email_rec& e, const sighting_rec& s, deferred& later) {
+  store_outcome out;
+  std::optional<index_job> job;
+  const auto existing = find_email(c, e.dedup_key);
+  const auto keys = core::thread_keys(s.account_id, s.gmail_thread_id, e.message_id,
+                                      e.in_reply_to, e.references);
+  out.thread_id = detail::resolve_thread(c, keys, existing ? existing->thread_id : std::nullopt);
+  const char* direction = is_outbound(c, e.from.email) ? "outbound" : "inbound";
+
+  if (!existing) {
+    out.email_id = insert_email(c, e, out.thread_id, direction);
+    out.created = true;
+    job = index_job{out.email_id, &e, true};
+  } else {
+    out.email_id = existing->id;
+    if (!existing->has_body && carries_body(e)) {
+      fill_body(c, out.email_id, e);
+      out.body_filled = true;
+      job = index_job{out.email_id, &e, false};
+    }
+  }
+  insert_links(c, out.email_id, e.links);
+  insert_attachments(c, out.email_id, e, s);
+  update_email_state(c, out.email_id, out.thread_id, direction);
+
+  out.new_sighting = detail::upsert_sighting(c, out.email_id, s);
+  c.prepare("DELETE FROM email_skipped_messages WHERE account_id = ?1 AND gmail_message_id = ?2")
+      .bind(1, s.account_id)
+      .bind(2, s.gmail_message_id)
+      .run();
+  if (job) later.index.push_back(*job);
+  later.threads.insert(out.thread_id);
+  return out;
+}
+
+// One message inside its own savepoint: a failure undoes it alone.
 result<store_outcome> store_one(connection& c, const email_rec& e, const sighting_rec& s, deferred& later) {
   if (auto bad = validate(e, s)) return *bad;
   return detail::guarded([&]() -> result<store_outcome> {
     savepoint sp{c, "email_store_message"};
-    store_outcome out;
-    std::optional<index_job> job;
-    const auto existing = find_email(c, e.dedup_key);
-    const auto keys = core::thread_keys(s.account_id, s.gmail_thread_id, e.message_id,
-                                        e.in_reply_to, e.references);
-    out.thread_id = detail::resolve_thread(c, keys, existing ? existing->thread_id : std::nullopt);
-    const char* direction = is_outbound(c, e.from.email) ? "outbound" : "inbound";
-
-    if (!existing) {
-      out.email_id = insert_email(c, e, out.thread_id, direction);
-      out.created = true;
-      job = index_job{out.email_id, &e, true};
-    } else {
-      out.email_id = existing->id;
-      if (!existing->has_body && carries_body(e)) {
-        fill_body(c, out.email_id, e);
-        out.body_filled = true;
-        job = index_job{out.email_id, &e, false};
-      }
-    }
-    insert_links(c, out.email_id, e.links);
-    insert_attachments(c, out.email_id, e, s);
-    update_email_state(c, out.email_id, out.thread_id, direction);
-
-    out.new_sighting = detail::upsert_sighting(c, out.email_id, s);
-    c.prepare("DELETE FROM email_skipped_messages WHERE account_id = ?1 AND gmail_message_id = ?2")
-        .bind(1, s.account_id)
-        .bind(2, s.gmail_message_id)
-        .run();
+    deferred mine;
+    auto out = write_one(c, e, s, mine);
     sp.release();
-    if (job) later.index.push_back(*job);
-    later.threads.insert(out.thread_id);
+    later.index.insert(later.index.end(), mine.index.begin(), mine.index.end());
+    later.threads.insert(mine.threads.begin(), mine.threads.end());
     return out;
   });
+}
+
+// The whole batch in ONE savepoint. Each SAVEPOINT copies every page it first touches into the
+// statement journal, so a savepoint per message costs a journal write per page per message;
+// almost every batch succeeds as a whole. False (and nothing written) when a write failed:
+// the caller then stores message by message.
+bool store_all_at_once(connection& c, const email_repo::message_batch& batch,
+                       std::vector<result<store_outcome>>& out, deferred& later) {
+  try {
+    savepoint sp{c, "email_store_batch"};
+    deferred all;
+    for (const auto& [e, s] : batch) {
+      if (auto bad = validate(e, s)) out.push_back(*bad);  // refused before any write
+      else out.push_back(write_one(c, e, s, all));
+    }
+    sp.release();
+    later = std::move(all);
+    return true;
+  } catch (const db_error&) {
+    out.clear();
+    return false;
+  }
 }
 
 } // namespace
@@ -230,7 +262,8 @@ result<std::vector<result<store_outcome>>> email_repo::store_messages(const mess
   std::vector<result<store_outcome>> out;
   out.reserve(batch.size());
   deferred later;
-  for (const auto& [e, s] : batch) out.push_back(store_one(c_, e, s, later));
+  if (!store_all_at_once(c_, batch, out, later))
+    for (const auto& [e, s] : batch) out.push_back(store_one(c_, e, s, later));
   return detail::guarded([&]() -> result<std::vector<result<store_outcome>>> {
     finish(c_, later);
     return std::move(out);

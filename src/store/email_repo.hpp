@@ -35,8 +35,9 @@ public:
   // otherwise; a 'deleted' sighting stays deleted) and removes a skip record of that id.
   result<store_outcome> store_message(const email_rec& email, const sighting_rec& sighting);
 
-  // store_message for a whole batch: each message in its own savepoint (a failing one is
-  // rolled back alone and reported in its slot); the search-index rows and the thread
+  // store_message for a whole batch: all messages in one savepoint; if any write fails, that is
+  // rolled back and the batch is stored again message by message, each in its own savepoint (a
+  // failing one rolled back alone and reported in its slot). The search-index rows and the thread
   // aggregates (email_threads counts, dates, subject) are written once, after the last one.
   // FTS5 flushes its pending index at every SAVEPOINT, so indexing inside the per-message
   // savepoint would write one index segment per message. The outer error means that final
