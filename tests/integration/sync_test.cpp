@@ -170,7 +170,7 @@ TEST_CASE("SIGKILL at random moments of a backfill loses and duplicates nothing"
   check_complete(env["CRM_DB_PATH"], mine);
 }
 
-TEST_CASE("SIGTERM during a backfill under serve holds the cursor; nothing is lost", "[sync][e2e][crash]") {
+TEST_CASE("SIGTERM during a backfill under serve holds the cursor, nothing is lost", "[sync][e2e][crash]") {
   temp_dir dir;
   sim_process sim{dir, "mailboxes=1,messages=300,seed=9"};
   auto env = service_env(dir, sim);

@@ -77,7 +77,7 @@ size_t attachment_count(const std::vector<gc::json>& ts) {
 
 } // namespace
 
-TEST_CASE("matched emails' attachments are stored with the truth's sha256; unmatched are not fetched",
+TEST_CASE("matched emails' attachments are stored with the truth's sha256, unmatched are not fetched",
           "[actors][attachments][sim][e2e]") {
   attachment_world w;
   auto msgs = w.with_attachments();
@@ -104,7 +104,7 @@ TEST_CASE("matched emails' attachments are stored with the truth's sha256; unmat
   CHECK(w.sim_calls(att_get) == static_cast<int64_t>(attachment_count(matched)));
 }
 
-TEST_CASE("identical bytes in two emails are one file; both rows point at it", "[actors][attachments][sim][e2e]") {
+TEST_CASE("identical bytes in two emails are one file, both rows point at it", "[actors][attachments][sim][e2e]") {
   attachment_world w;
   // Two different mails carrying an attachment with the same bytes (the generator reuses
   // its chart and photo assets).

@@ -144,7 +144,7 @@ TEST_CASE_METHOD(det_fixture, "matcher_index: enrolling a mailbox rebuilds (own 
   CHECK_FALSE(matches(snapshot(), "carol@fund.vc"));  // ...until it is one of our mailboxes
 }
 
-TEST_CASE_METHOD(det_fixture, "matcher_index: an explicit rebuild always rebuilds; no timer "
+TEST_CASE_METHOD(det_fixture, "matcher_index: an explicit rebuild always rebuilds, no timer "
                  "with interval 0", "[actors][matcher_index]") {
   spawn(caf::timespan{0});
   CHECK(sched->clock().schedule().empty());

@@ -124,7 +124,7 @@ TEST_CASE_METHOD(rematch_fixture, "matcher_index: rematch links past mail, sets 
   CHECK(bad.error() == caf::sec::invalid_argument);
 }
 
-TEST_CASE_METHOD(rematch_fixture, "matcher_index: rematch uses CRM rows added just before it; "
+TEST_CASE_METHOD(rematch_fixture, "matcher_index: rematch uses CRM rows added just before it, "
                  "the writer is found through the supervisor", "[actors][matcher_index][rematch]") {
   auto e = store("m1@x", "partner@latefund.vc");
   std::vector<gc::actors::child_spec> children;

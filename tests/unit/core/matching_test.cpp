@@ -134,7 +134,7 @@ TEST_CASE_METHOD(crm, "match: exact via contact carries the contact id", "[core]
         std::vector<investor_link>{exact(2, std::nullopt, "partners@beta.com")});
 }
 
-TEST_CASE_METHOD(crm, "match: domain and sub-domain; the most specific domain wins",
+TEST_CASE_METHOD(crm, "match: domain and sub-domain, the most specific domain wins",
                  "[core][matching]") {
   CHECK(ix.match_addresses({"ceo@acme.vc"}) == std::vector<investor_link>{by_domain(1, "ceo@acme.vc")});
   CHECK(ix.match_addresses({"ceo@mail.acme.vc"}) == std::vector<investor_link>{by_domain(1, "ceo@mail.acme.vc")});
@@ -205,7 +205,7 @@ TEST_CASE_METHOD(crm, "match: one investor_link per investor and address, first 
   CHECK(ix.match_addresses({"", "not an address", "<>"}).empty());
 }
 
-TEST_CASE("match: an address shared by several investors links to each; an investor with "
+TEST_CASE("match: an address shared by several investors links to each, an investor with "
           "several contacts of that address keeps the smallest contact id", "[core][matching]") {
   std::vector<crm_investor> inv{{1, "", "acme.vc", false}, {2, "shared@acme.vc", "acme.vc", false}};
   std::vector<crm_contact> con{{30, 1, "shared@acme.vc", false}, {20, 1, "shared@acme.vc", false}};

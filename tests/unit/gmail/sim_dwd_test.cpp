@@ -267,7 +267,7 @@ TEST_CASE("refused DWD: missing delegation, unknown user, tampered and damaged k
   }
 }
 
-TEST_CASE("HTTPS to the simulator with its test CA; without the CA the handshake fails", "[gmail][sim][e2e][tls]") {
+TEST_CASE("HTTPS to the simulator with its test CA, without the CA the handshake fails", "[gmail][sim][e2e][tls]") {
   test::sim_fixture f{test::small_sim(true)};
   REQUIRE(f.sim().base_url().rfind("https://127.0.0.1:", 0) == 0);
   net::client_options ho;

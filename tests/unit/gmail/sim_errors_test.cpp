@@ -114,7 +114,7 @@ TEST_CASE("a single 401 or token internal_failure is absorbed by one retry", "[g
   REQUIRE(c.profile_of(mb));
 }
 
-TEST_CASE("history 404 is history_expired, elsewhere not_found; batch parts are classified one by one",
+TEST_CASE("history 404 is history_expired, elsewhere not_found, batch parts are classified one by one",
           "[gmail][sim][e2e][errors][batch]") {
   test::sim_fixture f;
   sim_client c{f};

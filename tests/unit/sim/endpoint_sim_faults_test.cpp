@@ -64,7 +64,7 @@ TEST_CASE("every Gmail catalog entry is answered once, with Google's body, then 
   CHECK(f.get("/__sim/stats").json_body()["faults"]["scripted_served"] == gmail_entries);
 }
 
-TEST_CASE("scripted errors match mailbox, method and count; batch parts and whole batches",
+TEST_CASE("scripted errors match mailbox, method and count, batch parts and whole batches",
           "[sim][endpoint][control][catalog]") {
   sim_fixture f;
   auto tok0 = f.token_for(f.user(0));

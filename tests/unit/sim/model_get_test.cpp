@@ -99,7 +99,7 @@ TEST_CASE("minimal, metadata, raw formats", "[sim][model]") {
   CHECK(w->get_message(user, "zz", g).error().code == "not_found");
 }
 
-TEST_CASE("full format mirrors the MIME tree; attachment ids change but resolve", "[sim][model]") {
+TEST_CASE("full format mirrors the MIME tree, attachment ids change but resolve", "[sim][model]") {
   auto w = demo();
   int total_attachments = 0;
   for (auto type : {"application/pdf", "image/png", "image/jpeg", "message/rfc822"}) {

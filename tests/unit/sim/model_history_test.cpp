@@ -47,7 +47,7 @@ std::map<std::string, std::set<std::string>> snapshot(const workspace& w, const 
 
 } // namespace
 
-TEST_CASE("history ids increase with gaps; replaying history reproduces the mailbox", "[sim][model]") {
+TEST_CASE("history ids increase with gaps, replaying history reproduces the mailbox", "[sim][model]") {
   auto w = demo();
   std::mt19937_64 rng(99);
   std::map<std::string, std::map<std::string, std::set<std::string>>> before;
@@ -104,7 +104,7 @@ TEST_CASE("history ids increase with gaps; replaying history reproduces the mail
   CHECK(gaps > records / 2);
 }
 
-TEST_CASE("deleted messages 404 and their attachments too; message historyId follows changes", "[sim][model]") {
+TEST_CASE("deleted messages 404 and their attachments too, message historyId follows changes", "[sim][model]") {
   auto w = demo();
   auto user = w->mailboxes()[0];
   list_params p;
@@ -146,7 +146,7 @@ TEST_CASE("historyTypes and labelId filter records", "[sim][model]") {
   CHECK(w->list_history(user, p).error().code == "invalid_argument");
 }
 
-TEST_CASE("start ids below the horizon 404; missing ids are invalid", "[sim][model]") {
+TEST_CASE("start ids below the horizon 404, missing ids are invalid", "[sim][model]") {
   auto w = demo();
   auto user = w->mailboxes()[0];
   auto now = w->current_history_id(user);

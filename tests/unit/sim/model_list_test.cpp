@@ -70,7 +70,7 @@ TEST_CASE("maxResults defaults to 100 and is capped at 500", "[sim][model]") {
   CHECK(w->list_messages(user, p).error().code == "invalid_argument");
 }
 
-TEST_CASE("labelIds are ANDed; SPAM/TRASH shown when asked for", "[sim][model]") {
+TEST_CASE("labelIds are ANDed, SPAM/TRASH shown when asked for", "[sim][model]") {
   auto w = demo();
   auto user = w->mailboxes()[1];
   auto truth = truth_by_id(*w, user);

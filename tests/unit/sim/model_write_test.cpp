@@ -29,7 +29,7 @@ void write_file(const std::string& path, const std::string& text) {
 
 } // namespace
 
-TEST_CASE("drafts thread only when references and subject match; update replaces the id", "[sim][model]") {
+TEST_CASE("drafts thread only when references and subject match, update replaces the id", "[sim][model]") {
   auto w = demo();
   auto user = w->mailboxes()[0];
   auto parent = first_thread_message(*w, user);

@@ -95,7 +95,7 @@ TEST_CASE_METHOD(attach_db, "pending lists the stubs of matched emails only, old
   CHECK(due_ids() == std::vector<int64_t>{stub(m1, "1"), stub(m1, "2"), stub(u1, "1"), stub(m2, "0.1")});
 }
 
-TEST_CASE_METHOD(attach_db, "stored and too_large are final; failed rows come back after 2^attempts minutes",
+TEST_CASE_METHOD(attach_db, "stored and too_large are final, failed rows come back after 2^attempts minutes",
                  "[store][attachments]") {
   auto m = add_email("m@acme.com", true, {"1", "2", "3"}, "g-m");
   auto s1 = stub(m, "1"), s2 = stub(m, "2"), s3 = stub(m, "3");
@@ -141,7 +141,7 @@ TEST_CASE_METHOD(attach_db, "stored and too_large are final; failed rows come ba
   CHECK(state(stub(m2, "1")) == "too_large|-|0|-|-|99999999");
 }
 
-TEST_CASE_METHOD(attach_db, "find_by_sha finds stored files; ids and sources can be refreshed; bad calls are errors",
+TEST_CASE_METHOD(attach_db, "find_by_sha finds stored files, ids and sources can be refreshed, bad calls are errors",
                  "[store][attachments]") {
   auto m1 = add_email("m1@acme.com", true, {"1"}, "g-m1");
   auto m2 = add_email("m2@acme.com", true, {"1"}, "g-m2");

@@ -28,7 +28,7 @@ bool page_job(gc::store::connection& c, int64_t account) {
 
 } // namespace
 
-TEST_CASE_METHOD(email_db, "a job rolled back by a crash leaves nothing; its replay commits once",
+TEST_CASE_METHOD(email_db, "a job rolled back by a crash leaves nothing, its replay commits once",
                  "[store][email][tx]") {
   gc::store::email_accounts_repo acc{db};
   REQUIRE(acc.begin_full_sync(alice, 77).ok());
@@ -121,7 +121,7 @@ TEST_CASE("migration 0003 indexes and keys the mail captured before it", "[store
   CHECK(rows(db, "SELECT subject, message_count FROM email_threads") == strings{"Old deal|2"});
 }
 
-TEST_CASE_METHOD(email_db, "a batch stores and indexes every good message; a failing one undoes only itself",
+TEST_CASE_METHOD(email_db, "a batch stores and indexes every good message, a failing one undoes only itself",
                  "[store][email][tx][search]") {
   gc::store::transaction tx{db};
   gc::store::savepoint job{db, "job_1"};
