@@ -59,63 +59,77 @@ struct fetch_state {
     }
   }
 
-  void fetch_thread(const std::string& thread_id) {
-    gmail::get_message_params p{gmail::message_format::full, {}};
-    auto target = gmail::client::thread_target(mailbox, thread_id, p);
-    auto r = deps.gate.run<json>(mailbox, method::threads_get, 1, [&](auto cb) {
-      deps.gmail.get_json(mailbox, method::threads_get, target, std::move(cb));
-    });
-    if (!r) return;  // its ids go the messages.get way below
-    if (auto it = r->find("messages"); it != r->end() && it->is_array())
-      for (const auto& m : *it) handle_json(m);
-  }
-
   using batch_outcome = gmail::outcome<std::vector<gmail::batch_reply>>;
 
-  // One paced batch of messages.get (blocking; callable from any thread).
-  batch_outcome call_batch(const std::vector<std::string>& chunk) const {
-    gmail::get_message_params p{gmail::message_format::full, {}};
+  // One paced batch of `m` calls (blocking; callable from any thread).
+  batch_outcome call_batch(method m, const std::vector<std::string>& targets) const {
     std::vector<gmail::batch_call> calls;
-    for (const auto& id : chunk) calls.push_back({method::messages_get, gmail::client::message_target(mailbox, id, p)});
+    for (const auto& t : targets) calls.push_back({m, t});
     return deps.gate.run<std::vector<gmail::batch_reply>>(
-        mailbox, method::messages_get, static_cast<int>(calls.size()),
+        mailbox, m, static_cast<int>(calls.size()),
         [&](auto cb) { deps.gmail.batch(mailbox, calls, std::move(cb)); });
   }
 
-  // Batches of messages.get; returns the ids to try again. The next batch is requested while
-  // this one is parsed (its permit is taken only after this one's was released, so the
-  // in-flight cap holds); parsing never waits for Google and Google never waits for parsing.
-  std::vector<std::string> fetch_batches(const std::vector<std::string>& ids) {
-    std::vector<std::string> again;
+  // Calls `m` on every target in batches of batch_size. The next batch is requested while this
+  // one is handled (its permit is taken only after this one's was released, so the in-flight
+  // cap holds): parsing never waits for Google and Google never waits for parsing.
+  // on_part(i, reply, error): exactly one of reply and error is set for target i.
+  template <class OnPart>
+  void batched(method m, const std::vector<std::string>& targets, OnPart on_part) {
     const size_t n = static_cast<size_t>(std::max(1, deps.opts.batch_size));
     std::vector<std::vector<std::string>> chunks;
-    for (size_t i = 0; i < ids.size(); i += n)
-      chunks.emplace_back(ids.begin() + i, ids.begin() + std::min(ids.size(), i + n));
-    auto launch = [this](const std::vector<std::string>& chunk) {
-      return std::async(std::launch::async, [this, &chunk] { return call_batch(chunk); });
+    for (size_t i = 0; i < targets.size(); i += n)
+      chunks.emplace_back(targets.begin() + i, targets.begin() + std::min(targets.size(), i + n));
+    auto launch = [this, m](const std::vector<std::string>& chunk) {
+      return std::async(std::launch::async, [this, m, &chunk] { return call_batch(m, chunk); });
     };
     std::future<batch_outcome> next;
     if (!chunks.empty() && !deps.gate.stopping()) next = launch(chunks[0]);
     for (size_t c = 0; c < chunks.size() && next.valid(); ++c) {
-      const auto& chunk = chunks[c];
       auto r = next.get();
       if (c + 1 < chunks.size() && !deps.gate.stopping()) next = launch(chunks[c + 1]);
-      if (!r) {
-        for (const auto& id : chunk)
-          if (failed(id, r.error())) again.push_back(id);
-        continue;
-      }
-      for (size_t k = 0; k < chunk.size(); ++k) {
-        const auto& reply = (*r)[k];
-        if (reply.error) {
-          if (failed(chunk[k], *reply.error)) again.push_back(chunk[k]);
-          continue;
-        }
-        auto j = json::parse(reply.body, nullptr, false);
-        if (j.is_discarded() || !j.is_object()) skip(chunk[k], "permanent", "Gmail answered with unreadable JSON");
-        else handle_json(j);
+      for (size_t k = 0; k < chunks[c].size(); ++k) {
+        const size_t i = c * n + k;
+        if (!r) on_part(i, nullptr, &r.error());
+        else if ((*r)[k].error) on_part(i, nullptr, &*(*r)[k].error);
+        else on_part(i, &(*r)[k], nullptr);
       }
     }
+  }
+
+  // threads.get for whole threads (full format), batched. A thread that fails is not an error
+  // here: its ids go the messages.get way afterwards.
+  void fetch_threads(const std::vector<std::string>& thread_ids) {
+    gmail::get_message_params p{gmail::message_format::full, {}};
+    std::vector<std::string> targets;
+    for (const auto& t : thread_ids) targets.push_back(gmail::client::thread_target(mailbox, t, p));
+    batched(method::threads_get, targets, [&](size_t, const gmail::batch_reply* reply, const gmail::api_error* e) {
+      if (e) {
+        if (e->rate_limited) deps.gate.report_throttle(mailbox, *e);
+        return;
+      }
+      auto j = json::parse(reply->body, nullptr, false);
+      if (!j.is_object()) return;
+      if (auto it = j.find("messages"); it != j.end() && it->is_array())
+        for (const auto& m : *it) handle_json(m);
+    });
+  }
+
+  // Batches of messages.get; returns the ids to try again.
+  std::vector<std::string> fetch_batches(const std::vector<std::string>& ids) {
+    std::vector<std::string> again;
+    gmail::get_message_params p{gmail::message_format::full, {}};
+    std::vector<std::string> targets;
+    for (const auto& id : ids) targets.push_back(gmail::client::message_target(mailbox, id, p));
+    batched(method::messages_get, targets, [&](size_t i, const gmail::batch_reply* reply, const gmail::api_error* e) {
+      if (e) {
+        if (failed(ids[i], *e)) again.push_back(ids[i]);
+        return;
+      }
+      auto j = json::parse(reply->body, nullptr, false);
+      if (j.is_discarded() || !j.is_object()) skip(ids[i], "permanent", "Gmail answered with unreadable JSON");
+      else handle_json(j);
+    });
     return again;
   }
 };
@@ -134,9 +148,10 @@ fetched fetch_messages(const sync_deps& deps, int64_t account_id, const std::str
   const int thread_cost = deps.gmail.cost(method::threads_get);
   std::map<std::string, std::vector<std::string>> by_thread;
   for (const auto& r : ids) by_thread[r.thread_id].push_back(r.id);
+  std::vector<std::string> whole_threads;
   for (const auto& [thread, members] : by_thread)
-    if (!thread.empty() && thread_cost < static_cast<int>(members.size()) * get_cost && !deps.gate.stopping())
-      st.fetch_thread(thread);
+    if (!thread.empty() && thread_cost < static_cast<int>(members.size()) * get_cost) whole_threads.push_back(thread);
+  st.fetch_threads(whole_threads);
 
   std::vector<std::string> pending;
   for (const auto& r : ids)
