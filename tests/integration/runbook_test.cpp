@@ -3,6 +3,7 @@
 // against the real SQLite file. Each step is the runbook's curl line; the comment quotes it.
 #include "serve_harness.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <set>
 
@@ -123,17 +124,35 @@ TEST_CASE("runbook (seed 002 §3–§5): smoke test one mailbox, verify, rematch
   // §4 via the API: GET /api/email/threads?investor_id=<id> (matched threads for one investor)
   const auto investor_id = db_count(db, "SELECT investor_id FROM email_investor_links ORDER BY id LIMIT 1");
   auto threads = svc.call("GET", "/api/email/threads?investor_id=" + std::to_string(investor_id), token);
-  auto threads_body = json::parse(threads.body, nullptr, false);
-  if (threads.status == 404 && !threads_body.is_discarded() &&
-      threads_body["error"].value("message", "").rfind("no route", 0) == 0) {
-    // TODO(runbook §4, GET /api/email/threads?investor_id=): the route is not there yet
-    // (helper B's read routes); finish this step's checks once it exists.
-    WARN("runbook §4: GET /api/email/threads?investor_id= is not implemented yet; step skipped");
-  } else {
-    INFO(threads.body);
-    CHECK(threads.status == 200);
-    CHECK(!threads_body.is_discarded());
+  INFO(threads.body);
+  REQUIRE(threads.status == 200);
+  auto threads_body = json::parse(threads.body);
+  // Every thread holding live mail linked to that investor, newest first (first page of 50).
+  const auto want_threads = db_count(db,
+                             "SELECT count(DISTINCT e.thread_id) FROM emails e JOIN email_investor_links l "
+                             "ON l.email_id = e.id WHERE l.investor_id = " + std::to_string(investor_id) +
+                             " AND EXISTS (SELECT 1 FROM email_account_messages m WHERE m.email_id = e.id "
+                             "AND m.deleted_at IS NULL)");
+  REQUIRE(want_threads > 0);
+  CHECK(static_cast<int64_t>(threads_body["threads"].size()) == std::min<int64_t>(want_threads, 50));
+  CHECK(threads_body["next_cursor"].is_null() == (want_threads <= 50));
+  std::string prev;
+  for (const auto& t : threads_body["threads"]) {
+    auto at = t["last_message_at"].is_string() ? t["last_message_at"].get<std::string>() : std::string{};
+    if (!prev.empty()) CHECK(at <= prev);  // newest first
+    prev = at;
   }
+  // ... and one thread opened: its messages, each carrying the investor it was matched to.
+  const auto first = threads_body["threads"][0]["id"].get<int64_t>();
+  auto detail = svc.call("GET", "/api/email/threads/" + std::to_string(first), token);
+  INFO(detail.body);
+  REQUIRE(detail.status == 200);
+  auto thread = json::parse(detail.body);
+  REQUIRE(!thread["messages"].empty());
+  bool linked = false;
+  for (const auto& m : thread["messages"])
+    for (const auto& inv : m["investors"]) linked = linked || inv["investor_id"] == investor_id;
+  CHECK(linked);
 
   // §4  "If matching looks thin, run POST /api/email/rematch with {"since":"<ISO8601>"} after
   //      the investor list is populated."  The rest of the investors arrive, then:
