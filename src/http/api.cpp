@@ -49,6 +49,7 @@ std::unique_ptr<router> make_api_router(api_context& ctx) {
   add_thread_routes(*r, ctx);
   add_content_routes(*r, ctx);
   add_activity_routes(*r, ctx);
+  add_openapi_routes(*r, ctx);
   return r;
 }
 

@@ -41,6 +41,7 @@ void add_sync_routes(router& r, api_context& ctx);      // routes_sync.cpp (run-
 void add_thread_routes(router& r, api_context& ctx);    // routes_threads.cpp
 void add_content_routes(router& r, api_context& ctx);   // routes_content.cpp (HTML body, attachments)
 void add_activity_routes(router& r, api_context& ctx);  // routes_activity.cpp
+void add_openapi_routes(router& r, api_context& ctx);   // routes_openapi.cpp (GET /api/openapi.json)
 
 // Parses a JSON object body; on failure replies 400 and returns nullopt.
 std::optional<json> parse_json_body(const request_ctx& ctx, const reply_fn& reply);

@@ -94,6 +94,16 @@ void router::add(bhttp::verb verb, std::string pattern, access acc, handler h) {
   routes_.push_back(route{verb, split_path(pattern), acc, std::move(h)});
 }
 
+std::vector<router::route_info> router::routes() const {
+  std::vector<route_info> out;
+  for (const auto& r : routes_) {
+    std::string pattern;
+    for (const auto& seg : r.segments) pattern += "/" + seg;
+    out.push_back({r.verb, pattern.empty() ? "/" : pattern, r.acc});
+  }
+  return out;
+}
+
 void router::dispatch(request_t req, std::string remote, reply_fn reply) const {
   request_ctx ctx;
   if (!split_target(req.target(), ctx.path, ctx.query))

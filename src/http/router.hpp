@@ -27,6 +27,15 @@ public:
   // error). Runs on a worker thread, never on an I/O thread.
   void dispatch(request_t req, std::string remote, reply_fn reply) const;
 
+  // The registered routes as (verb, pattern, access), in registration order; for the
+  // OpenAPI parity test.
+  struct route_info {
+    bhttp::verb verb;
+    std::string pattern;
+    access acc;
+  };
+  std::vector<route_info> routes() const;
+
 private:
   struct route {
     bhttp::verb verb;
