@@ -39,6 +39,7 @@ public:
   uint16_t port() const { return port_; }
   const core::config& cfg() const { return cfg_; }
   actors::runtime& rt() { return *rt_; }
+  const http::router& router() const { return *routes_; }
 
   // store::email_repo::store_message on the store writer; returns the outcome.
   store::store_outcome store(const store::email_rec& e, const store::sighting_rec& s);
