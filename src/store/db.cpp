@@ -155,7 +155,9 @@ connection::connection(const std::string& path, open_mode mode, int busy_timeout
   sqlite3_extended_result_codes(raw, 1);
   sqlite3_busy_timeout(raw, busy_timeout_ms);
   if (ro) {
-    exec("PRAGMA foreign_keys=ON; PRAGMA query_only=1;");
+    // Readers map the file (256 MiB window, shared page cache) instead of a pread per page:
+    // the REST routes read many pages of a large database (scripts/bench load).
+    exec("PRAGMA foreign_keys=ON; PRAGMA query_only=1; PRAGMA mmap_size=268435456;");
     return;
   }
   auto st = statement{raw, std::string_view{"PRAGMA journal_mode=WAL"}};

@@ -83,3 +83,22 @@ TEST_CASE_METHOD(status_db, "find_account: by address, ignoring case and surroun
   REQUIRE(missing.ok());
   CHECK_FALSE(missing->has_value());
 }
+
+TEST_CASE_METHOD(status_db, "status counts read indexes, never a scan of the emails table", "[store][status]") {
+  // The health check must stay fast at any size: no query plan step may scan `emails` itself.
+  for (const char* sql : {"SELECT count(*) FROM emails", "SELECT count(*) FROM emails WHERE is_matched = 1",
+                          "SELECT count(*) FROM email_attachments WHERE status = 'stored'"}) {
+    auto st = db.prepare(std::string{"EXPLAIN QUERY PLAN "} + sql);
+    std::vector<std::string> steps;
+    while (st.step()) steps.push_back(st.text(3));
+    INFO(sql);
+    REQUIRE(!steps.empty());
+    for (const auto& s : steps) {
+      INFO(s);
+      CHECK(s.find("USING") != std::string::npos);  // "SCAN emails USING COVERING INDEX ..." / "SEARCH ... USING"
+    }
+  }
+  auto counts = gc::store::status_repo{db}.counts();
+  REQUIRE(counts.ok());
+  CHECK(counts->matched == 0);
+}
