@@ -11,12 +11,17 @@ namespace {
 // Parameters: ?1 sighting mark, ?2 link mark, ?3/?4 position, ?5 limit, ?6 investor,
 // ?7 account, ?8 outbound (0/1), ?9 FTS query, ?10 since ms, ?11 until ms. Only the filters
 // given appear in the SQL, so each combination is its own cached statement with a plan of its own.
-std::string list_sql(const activity_filter& f, bool positioned) {
+// `walk_time`: a common search term walks emails_msg_ms newest first and tests membership in
+// the matches (stops after one page); a rare one starts from the matches and sorts them.
+std::string list_sql(const activity_filter& f, bool positioned, bool walk_time) {
   // The inner query finds the page (ids and sort keys only); the outer one reads the columns
   // of those rows alone, so a common search term does not cost a full row per match.
   const std::string ms = msg_ms_sql;
   std::string inner = "SELECT e.id AS pid, " + ms + " AS pms ";
-  if (!f.query.empty())
+  if (!f.query.empty() && walk_time)
+    inner += "FROM emails e INDEXED BY emails_msg_ms WHERE e.id IN (SELECT rowid FROM emails_fts "
+             "WHERE emails_fts MATCH ?9) AND ";
+  else if (!f.query.empty())
     inner += "FROM emails_fts JOIN emails e ON e.id = emails_fts.rowid WHERE emails_fts MATCH ?9 AND ";
   else
     inner += "FROM emails e WHERE ";
@@ -51,6 +56,12 @@ std::string match_expr(const std::string& text) {
 
 } // namespace
 
+bool activity_repo::is_common(const std::string& match) {
+  auto st = c_.prepare("SELECT count(*) FROM (SELECT rowid FROM emails_fts WHERE emails_fts MATCH ?1 LIMIT ?2)");
+  st.bind(1, match).bind(2, common_matches_);
+  return st.step() && st.int64(0) >= common_matches_;
+}
+
 result<page<activity_item>> activity_repo::list(const activity_filter& f, int limit,
                                                 const std::optional<page_key>& from) {
   std::string match;
@@ -60,7 +71,8 @@ result<page<activity_item>> activity_repo::list(const activity_filter& f, int li
   }
   try {
     const page_key snap = from ? *from : detail::snapshot(c_);
-    auto st = c_.prepare(list_sql(f, from.has_value()));
+    const bool walk_time = !match.empty() && is_common(match);
+    auto st = c_.prepare(list_sql(f, from.has_value(), walk_time));
     st.bind(1, snap.sighting_mark).bind(5, limit + 1);
     if (from) st.bind(3, from->after_ms).bind(4, from->after_id);
     if (f.investor_id) st.bind(2, snap.link_mark).bind(6, *f.investor_id);

@@ -58,7 +58,12 @@ struct dropdown_investor {
 
 class activity_repo {
 public:
-  explicit activity_repo(connection& c) : c_{c} {}
+  // A search whose words match at least `common_matches` emails walks the emails newest first
+  // and keeps those that match (cheap when matches are everywhere); a rarer one starts from
+  // the full-text matches and sorts them. Both give the same pages.
+  static constexpr int default_common_matches = 2000;
+  explicit activity_repo(connection& c, int common_matches = default_common_matches)
+      : c_{c}, common_matches_{common_matches} {}
 
   // Newest first (message time, then id). `from` = nullopt starts a new listing.
   result<page<activity_item>> list(const activity_filter& f, int limit,
@@ -68,7 +73,9 @@ public:
   result<std::vector<dropdown_investor>> investors();
 
 private:
+  bool is_common(const std::string& match);
   connection& c_;
+  int common_matches_;
 };
 
 } // namespace gc::store
