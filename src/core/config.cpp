@@ -164,6 +164,11 @@ result<config> load_config(const env_fn& env) {
     else r.fail(bad("CRM_GMAIL_QUOTA_COSTS", "legacy or 2026", *q));
   }
   r.str("CRM_GMAIL_CA_FILE", c.ca_file);
+  // Unset, the per-mailbox pace follows the cost table's era (gmail-api.md §3.1): projects
+  // created since 2026-05 get 6,000 units/min per user (100/s): pace at 95; older ones 250/s:
+  // the seed's 150.
+  if (!r.get("CRM_GMAIL_RATE_UNITS_SEC"))
+    c.rate_units_sec = c.quota_costs == quota_table::y2026 ? 95 : 150;
   if (r.err) return *r.err;
   while (c.api_base.size() > 1 && c.api_base.back() == '/') c.api_base.pop_back();
 

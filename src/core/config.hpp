@@ -36,7 +36,7 @@ struct config {
   int backfill_page_size = 500;                   // CRM_GMAIL_BACKFILL_PAGE_SIZE (1..500)
   int max_attachment_mb = 50;                     // CRM_GMAIL_MAX_ATTACHMENT_MB
   int attach_concurrency = 4;                     // CRM_GMAIL_ATTACH_CONCURRENCY
-  double rate_units_sec = 150;                    // CRM_GMAIL_RATE_UNITS_SEC (per mailbox)
+  double rate_units_sec = 95;                     // CRM_GMAIL_RATE_UNITS_SEC (per mailbox; 150 legacy)
   double project_units_sec = 20000;               // CRM_GMAIL_PROJECT_UNITS_SEC
   int retry_max = 5;                              // CRM_GMAIL_RETRY_MAX
   int history_stale_days = 5;                     // CRM_GMAIL_HISTORY_STALE_DAYS

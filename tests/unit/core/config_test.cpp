@@ -44,7 +44,7 @@ TEST_CASE("config defaults", "[core][config]") {
   CHECK(c->backfill_page_size == 500);
   CHECK(c->max_attachment_mb == 50);
   CHECK(c->attach_concurrency == 4);
-  CHECK(c->rate_units_sec == 150);
+  CHECK(c->rate_units_sec == 95);  // 2026 cost table: 95% of Google's 6,000 units/min per user
   CHECK(c->project_units_sec == 20000);
   CHECK(c->retry_max == 5);
   CHECK(c->history_stale_days == 5);
@@ -58,6 +58,13 @@ TEST_CASE("config defaults", "[core][config]") {
   CHECK(e->http_port == 8080);
   CHECK(e->retry_max == 5);
   CHECK(e->db_path == "./data/crm.db");
+}
+
+TEST_CASE("the default per-mailbox pace follows the cost table's era", "[core][config]") {
+  CHECK(load({})->rate_units_sec == 95);                                        // 2026: 100 units/s per user
+  CHECK(load({{"CRM_GMAIL_QUOTA_COSTS", "legacy"}})->rate_units_sec == 150);    // legacy: 250 units/s
+  CHECK(load({{"CRM_GMAIL_QUOTA_COSTS", "legacy"}, {"CRM_GMAIL_RATE_UNITS_SEC", "200"}})->rate_units_sec == 200);
+  CHECK(load({{"CRM_GMAIL_RATE_UNITS_SEC", "40"}})->rate_units_sec == 40);
 }
 
 TEST_CASE("config parses good values", "[core][config]") {
