@@ -2,7 +2,7 @@
 
 #include "core/log.hpp"
 #include "store/db.hpp"
-
+#include "store/thread_summaries.hpp"
 
 #include <algorithm>
 #include <deque>
@@ -62,6 +62,13 @@ void deliver(job& j, outcome& o) {
   }
 }
 
+// Rebuilds the thread summaries the group's writes made stale, inside the group's transaction.
+// A failure leaves the threads listed as dirty (readers then aggregate them): not the jobs' fault.
+void refresh_summaries(store::connection& c) {
+  if (auto r = store::refresh_thread_summaries(c); !r)
+    log::warn("store_writer: thread summaries not refreshed: {}", r.error().message);
+}
+
 // Runs up to max_group queued jobs in ONE transaction, then delivers their replies (only
 // after COMMIT). Jobs that cannot run in this group stay at the front of the queue.
 void run_group(pointer self) {
@@ -96,6 +103,7 @@ void run_group(pointer self) {
         return;
       }
     }
+    refresh_summaries(*st.conn);
     tx.commit();
   } catch (const std::exception& e) {  // BEGIN or COMMIT failed: nothing is durable
     log::error("store_writer: group of {} jobs failed: {}", n, e.what());
@@ -145,6 +153,14 @@ store_writer_actor::behavior_type store_writer(pointer self, store_writer_option
       [](stats_atom) { return writer_stats{}; },
       [](flush_atom) {},
     };
+  }
+  // Threads left dirty by a migration (0007 lists every summarised thread) or a failed refresh.
+  try {
+    store::transaction tx{*st.conn};
+    refresh_summaries(*st.conn);
+    tx.commit();
+  } catch (const std::exception& e) {
+    log::warn("store_writer: thread summaries not refreshed at start: {}", e.what());
   }
   // Shutdown (user_shutdown from the supervisor) or any exit request: commit what is
   // queued, checkpoint, close, then go.

@@ -1,6 +1,9 @@
 #include "store/email_query_repo.hpp"
 
+#include "core/json.hpp"
 #include "store/repo_util.hpp"
+
+#include <algorithm>
 
 namespace gc::store {
 namespace {
@@ -19,22 +22,83 @@ std::string thread_shown(const std::string& thread_expr) {
          "WHERE le.thread_id = " + thread_expr + " AND " + live_now("le") + ")";
 }
 
-// ?1 investor, ?2 sighting mark, ?3 link mark, ?4/?5 position (NULL on the first page), ?6 limit.
-const std::string threads_sql =
-    "WITH linked AS (SELECT DISTINCT e.thread_id AS tid FROM email_investor_links l JOIN emails e "
-    "ON e.id = l.email_id WHERE l.investor_id = ?1 AND l.id <= ?3 AND e.thread_id IS NOT NULL "
-    "AND EXISTS (SELECT 1 FROM email_account_messages s WHERE s.email_id = e.id AND "
-    "s.deleted_at IS NULL AND s.id <= ?2)), "
-    "live AS (SELECT e.thread_id AS tid, e.id AS eid, "s + msg_ms_sql + " AS ms FROM emails e "
-    "JOIN linked ON e.thread_id = linked.tid WHERE EXISTS (SELECT 1 FROM email_account_messages "
-    "s WHERE s.email_id = e.id AND s.deleted_at IS NULL AND s.id <= ?2)), "
-    "ranked AS (SELECT tid, max(ms) AS last_ms, eid AS last_eid, count(*) AS n FROM live "
-    "GROUP BY tid) "
-    "SELECT r.tid, coalesce(t.subject, ''), r.n, r.last_ms, r.last_eid, coalesce(e.from_name, ''), "
-    "coalesce(e.from_email, ''), coalesce(e.snippet, ''), " + msg_iso_sql +
-    " FROM ranked r JOIN email_threads t ON t.id = r.tid JOIN emails e ON e.id = r.last_eid "
-    "WHERE ?4 IS NULL OR r.last_ms < ?4 OR (r.last_ms = ?4 AND r.tid < ?5) "
-    "ORDER BY r.last_ms DESC, r.tid DESC LIMIT ?6";
+// The columns of one listed thread, read by read_summary: ?-free tail shared by both reads.
+const std::string summary_columns =
+    "coalesce(t.subject, ''), r.n, r.last_ms, r.last_eid, coalesce(e.from_name, ''), "
+    "coalesce(e.from_email, ''), coalesce(e.snippet, ''), "s + msg_iso_sql;
+
+// Parameters of both reads: ?1 investor, ?2 sighting mark, ?3 link mark, ?4/?5 position,
+// ?6 limit, ?7 JSON array of the unsettled thread ids (see unsettled_threads).
+std::string position_sql(bool positioned) {
+  return positioned ? " AND r.last_ms <= ?4 AND (r.last_ms < ?4 OR r.tid < ?5)" : "";
+}
+
+// The maintained summaries (store/thread_summaries.hpp) of the settled threads: a range of
+// the eit_order index, one page long.
+std::string summary_sql(bool positioned) {
+  return "SELECT r.tid, " + summary_columns +
+         " FROM (SELECT thread_id AS tid, message_count AS n, last_ms, last_email_id AS last_eid "
+         "FROM email_investor_threads WHERE investor_id = ?1 AND max_sighting_id <= ?2 AND "
+         "max_link_id <= ?3 AND thread_id NOT IN (SELECT value FROM json_each(?7))) r "
+         "JOIN email_threads t ON t.id = r.tid JOIN emails e ON e.id = r.last_eid WHERE 1" +
+         position_sql(positioned) + " ORDER BY r.last_ms DESC, r.tid DESC LIMIT ?6";
+}
+
+// The same rows aggregated from the base tables as of the snapshot: only sightings and links up
+// to the marks count. `only_unsettled` restricts it to the threads of ?7; otherwise it reads
+// every linked thread of the investor (when too many are unsettled to list).
+std::string aggregate_sql(bool only_unsettled, bool positioned) {
+  const std::string live_upto_mark =
+      "EXISTS (SELECT 1 FROM email_account_messages s WHERE s.email_id = e.id AND "
+      "s.deleted_at IS NULL AND s.id <= ?2)";
+  std::string linked =
+      only_unsettled
+          ? "SELECT DISTINCT e.thread_id AS tid FROM json_each(?7) c JOIN emails e ON e.thread_id "
+            "= c.value JOIN email_investor_links l ON l.email_id = e.id WHERE l.investor_id = ?1 "
+            "AND l.id <= ?3 AND " + live_upto_mark
+          : "SELECT DISTINCT e.thread_id AS tid FROM email_investor_links l JOIN emails e ON e.id "
+            "= l.email_id WHERE l.investor_id = ?1 AND l.id <= ?3 AND e.thread_id IS NOT NULL AND " +
+            live_upto_mark;
+  return "WITH linked AS (" + linked + "), "
+         "live AS (SELECT e.thread_id AS tid, e.id AS eid, " + msg_ms_sql + " AS ms FROM emails e "
+         "JOIN linked ON e.thread_id = linked.tid WHERE " + live_upto_mark + "), "
+         "r AS (SELECT tid, ms AS last_ms, eid AS last_eid, n FROM (SELECT tid, eid, ms, count(*) "
+         "OVER (PARTITION BY tid) AS n, row_number() OVER (PARTITION BY tid ORDER BY ms DESC, eid "
+         "DESC) AS rn FROM live) WHERE rn = 1) "
+         "SELECT r.tid, " + summary_columns +
+         " FROM r JOIN email_threads t ON t.id = r.tid JOIN emails e ON e.id = r.last_eid WHERE 1" +
+         position_sql(positioned) + " ORDER BY r.last_ms DESC, r.tid DESC LIMIT ?6";
+}
+
+// Threads whose summary may not describe the snapshot: rows that count a sighting or link newer
+// than the marks, and threads whose summary is being rebuilt (email_threads_dirty).
+std::vector<int64_t> unsettled_threads(connection& c, int64_t investor_id, const page_key& snap,
+                                       int max_unsettled) {
+  auto st = c.prepare(
+      "SELECT thread_id FROM email_investor_threads WHERE investor_id = ?1 AND (max_sighting_id "
+      "> ?2 OR max_link_id > ?3) UNION SELECT thread_id FROM email_threads_dirty LIMIT ?4");
+  st.bind(1, investor_id).bind(2, snap.sighting_mark).bind(3, snap.link_mark);
+  st.bind(4, max_unsettled + 1);  // one more than the limit tells "too many"
+  std::vector<int64_t> out;
+  while (st.step()) out.push_back(st.int64(0));
+  return out;
+}
+
+// Appends the rows of a read built by summary_sql or aggregate_sql.
+void read_summaries(statement& st, std::vector<thread_summary>& out) {
+  while (st.step()) {
+    thread_summary t;
+    t.id = st.int64(0);
+    t.subject = st.text(1);
+    t.message_count = st.int64(2);
+    t.last_ms = st.int64(3);
+    t.last_email_id = st.int64(4);
+    t.last_from = {st.text(5), st.text(6)};
+    t.snippet = st.text(7);
+    t.last_message_at = st.text(8);
+    out.push_back(std::move(t));
+  }
+}
 
 const std::string messages_sql =
     "SELECT e.id, e.message_id, coalesce(e.subject, ''), coalesce(e.from_name, ''), "
@@ -66,24 +130,28 @@ thread_message read_message(connection& c, statement& st) {
 result<page<thread_summary>> email_query_repo::investor_threads(int64_t investor_id, int limit,
                                                                  const std::optional<page_key>& from) {
   return detail::guarded([&]() -> result<page<thread_summary>> {
+    detail::read_snapshot tx{c_};
     const page_key snap = from ? *from : detail::snapshot(c_);
-    auto st = c_.prepare(threads_sql);
-    st.bind(1, investor_id).bind(2, snap.sighting_mark).bind(3, snap.link_mark);
-    if (from) st.bind(4, from->after_ms).bind(5, from->after_id);
-    else st.bind_null(4).bind_null(5);
-    st.bind(6, limit + 1);
+    const auto unsettled = unsettled_threads(c_, investor_id, snap, max_unsettled_);
+    const bool too_many = static_cast<int>(unsettled.size()) > max_unsettled_;
+    auto run = [&](const std::string& sql, std::vector<thread_summary>& out) {
+      auto st = c_.prepare(sql);
+      st.bind(1, investor_id).bind(2, snap.sighting_mark).bind(3, snap.link_mark);
+      if (from) st.bind(4, from->after_ms).bind(5, from->after_id);
+      st.bind(6, limit + 1);
+      if (!too_many) st.bind(7, json(unsettled).dump());
+      read_summaries(st, out);
+    };
     page<thread_summary> out;
-    while (st.step()) {
-      thread_summary t;
-      t.id = st.int64(0);
-      t.subject = st.text(1);
-      t.message_count = st.int64(2);
-      t.last_ms = st.int64(3);
-      t.last_email_id = st.int64(4);
-      t.last_from = {st.text(5), st.text(6)};
-      t.snippet = st.text(7);
-      t.last_message_at = st.text(8);
-      out.items.push_back(std::move(t));
+    if (too_many) {
+      run(aggregate_sql(false, from.has_value()), out.items);
+    } else {
+      run(summary_sql(from.has_value()), out.items);
+      if (!unsettled.empty()) run(aggregate_sql(true, from.has_value()), out.items);
+      std::sort(out.items.begin(), out.items.end(), [](const auto& a, const auto& b) {
+        return a.last_ms != b.last_ms ? a.last_ms > b.last_ms : a.id > b.id;
+      });
+      if (static_cast<int>(out.items.size()) > limit + 1) out.items.resize(limit + 1);
     }
     if (static_cast<int>(out.items.size()) > limit) {
       out.items.pop_back();

@@ -67,10 +67,15 @@ struct attachment_file {
 
 class email_query_repo {
 public:
-  explicit email_query_repo(connection& c) : c_{c} {}
+  // max_unsettled: with more threads than this whose summary may not describe the listing's
+  // snapshot (store/thread_summaries.hpp), the listing is aggregated from the base tables.
+  explicit email_query_repo(connection& c, int max_unsettled = 200)
+      : c_{c}, max_unsettled_{max_unsettled} {}
 
   // Matched threads of an investor, newest first by latest live message. `from` = nullopt
   // starts a new listing (a fresh snapshot); otherwise continues after it. limit >= 1.
+  // Reads the maintained summaries, and aggregates from the base tables only the threads
+  // whose summary counts mail newer than the snapshot or is being rebuilt.
   result<page<thread_summary>> investor_threads(int64_t investor_id, int limit,
                                                 const std::optional<page_key>& from);
 
@@ -88,6 +93,7 @@ public:
 
 private:
   connection& c_;
+  int max_unsettled_;
 };
 
 } // namespace gc::store

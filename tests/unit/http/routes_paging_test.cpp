@@ -4,6 +4,7 @@
 // writer, while the test pages with small limits. Every item that existed when paging began
 // appears exactly once; nothing appears twice.
 #include "api_fixture.hpp"
+#include "store/db.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -109,6 +110,15 @@ TEST_CASE("paging: threads and activity are stable under concurrent ingest", "[h
     CHECK(pages == 5);
     CHECK(ing->stored() > 0);
     for (const auto& [id, n] : old_threads) CHECK(n == 1);
+    // The writer rebuilt the thread summaries before every commit, so these pages were read
+    // from them (store/thread_summaries.hpp), with only the threads that changed aggregated.
+    store::connection c{f.cfg().db_path, store::open_mode::read_only};
+    auto dirty = c.prepare("SELECT count(*) FROM email_threads_dirty");
+    REQUIRE(dirty.step());
+    CHECK(dirty.int64(0) == 0);
+    auto rows = c.prepare("SELECT count(*) FROM email_investor_threads WHERE investor_id = 10");
+    REQUIRE(rows.step());
+    CHECK(rows.int64(0) > threads_before);
     // A fresh listing sees the new mail.
     auto fresh = f.get_json("/api/email/threads?investor_id=10&limit=200");
     CHECK(fresh["threads"].size() > old_threads.size());
