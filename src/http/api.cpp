@@ -10,7 +10,7 @@ namespace gc::http {
 authenticator make_authenticator(const std::string& db_path) {
   return [db_path](const std::string& token) -> std::optional<principal> {
     try {
-      store::users_repo users{store::read_connection(db_path)};
+      store::users_repo users{store::api_read_connection(db_path)};
       auto found = users.find_principal(core::sha256_hex(token));
       if (!found) {
         gc::log::error("token lookup failed: {}", found.error().message);

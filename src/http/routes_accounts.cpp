@@ -51,7 +51,7 @@ gc::result<std::vector<enrolled>> enroll_mailboxes(api_context& ctx, std::vector
 }
 
 std::optional<store::account_status> read_account(api_context& ctx, int64_t id, const reply_fn& reply) {
-  auto a = store::status_repo{store::read_connection(ctx.cfg.db_path)}.account(id);
+  auto a = store::status_repo{store::api_read_connection(ctx.cfg.db_path)}.account(id);
   if (!a) {
     gc::log::error("accounts: read failed: {}", a.error().message);
     reply(error_response(500, "internal", "could not read the account"));
@@ -63,7 +63,7 @@ std::optional<store::account_status> read_account(api_context& ctx, int64_t id, 
 
 // Starts the syncer of each enabled account among `rows` (idempotent).
 void start_syncers(api_context& ctx, const std::vector<enrolled>& rows) {
-  auto accounts = store::status_repo{store::read_connection(ctx.cfg.db_path)}.accounts();
+  auto accounts = store::status_repo{store::api_read_connection(ctx.cfg.db_path)}.accounts();
   if (!accounts) return gc::log::error("accounts: read failed: {}", accounts.error().message);
   for (const auto& r : rows)
     for (const auto& a : *accounts)
@@ -143,7 +143,7 @@ void add_accounts_routes(router& r, api_context& ctx) {
            if (ctx.cfg.workspace_domain.empty())
              return reply(error_response(409, "no_workspace_domain",
                                          "CRM_GMAIL_WORKSPACE_DOMAIN is not set: there is no domain to enroll"));
-           auto users = store::email_accounts_repo{store::read_connection(ctx.cfg.db_path)}.active_domain_users(
+           auto users = store::email_accounts_repo{store::api_read_connection(ctx.cfg.db_path)}.active_domain_users(
                ctx.cfg.workspace_domain);
            if (!users) {
              gc::log::error("accounts: enroll-all read failed: {}", users.error().message);

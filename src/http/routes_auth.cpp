@@ -64,7 +64,7 @@ void add_auth_routes(router& r, api_context& ctx) {
     if (!username) return;
     auto password = string_field(*body, "password", reply);
     if (!password) return;
-    auto found = store::users_repo{store::read_connection(ctx.cfg.db_path)}.find_user(*username);
+    auto found = store::users_repo{store::api_read_connection(ctx.cfg.db_path)}.find_user(*username);
     if (!found) return reply(error_response(500, "internal", "could not read users"));
     const auto& u = *found;
     bool ok = u && u->is_active && !u->password_hash.empty()
@@ -111,7 +111,7 @@ void add_auth_routes(router& r, api_context& ctx) {
         return reply(error_response(400, "bad_request", "'expires_in_hours' must be an integer from 1 to 43800"));
       expires_at = iso_in_hours(it->get<int>());
     }
-    auto found = store::users_repo{store::read_connection(ctx.cfg.db_path)}.find_user(*username);
+    auto found = store::users_repo{store::api_read_connection(ctx.cfg.db_path)}.find_user(*username);
     if (!found) return reply(error_response(500, "internal", "could not read users"));
     if (!*found || !(*found)->is_active)
       return reply(error_response(404, "not_found", "no active user '" + *username + "'"));

@@ -38,7 +38,7 @@ std::string host_of(const request_ctx& req) {
 void message_html(api_context& ctx, const request_ctx& req, const reply_fn& reply) {
   auto id = path_id(req, "id");
   if (!id) return reply(bad_param(id.error()));
-  auto body = store::email_query_repo{store::read_connection(ctx.cfg.db_path)}.message_html(*id);
+  auto body = store::email_query_repo{store::api_read_connection(ctx.cfg.db_path)}.message_html(*id);
   if (!body) return reply(internal("message html", body.error()));
   if (!*body) return reply(error_response(404, "not_found", "no message " + std::to_string(*id)));
   if ((*body)->html.empty())
@@ -73,7 +73,7 @@ bool store_path_ok(const std::string& p) {
 void attachment(api_context& ctx, const request_ctx& req, const reply_fn& reply) {
   auto id = path_id(req, "id");
   if (!id) return reply(bad_param(id.error()));
-  auto found = store::email_query_repo{store::read_connection(ctx.cfg.db_path)}.attachment(*id);
+  auto found = store::email_query_repo{store::api_read_connection(ctx.cfg.db_path)}.attachment(*id);
   if (!found) return reply(internal("attachment", found.error()));
   if (!*found) return reply(error_response(404, "not_found", "no attachment " + std::to_string(*id)));
   const auto& f = **found;

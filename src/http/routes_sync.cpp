@@ -57,7 +57,7 @@ void run_now(api_context& ctx, request_ctx req, reply_fn reply) {
       return reply(error_response(400, "bad_request", "'account_id' must be a positive integer"));
     only = it->get<int64_t>();
   }
-  store::status_repo repo{store::read_connection(ctx.cfg.db_path)};
+  store::status_repo repo{store::api_read_connection(ctx.cfg.db_path)};
   auto accounts = repo.accounts();
   if (!accounts) {
     gc::log::error("run-now: read failed: {}", accounts.error().message);

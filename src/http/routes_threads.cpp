@@ -61,7 +61,7 @@ void list_threads(api_context& ctx, const request_ctx& req, const reply_fn& repl
   auto cursor = query_cursor(req, threads_cursor);
   if (!cursor) return reply(bad_param(cursor.error()));
 
-  store::email_query_repo repo{store::read_connection(ctx.cfg.db_path)};
+  store::email_query_repo repo{store::api_read_connection(ctx.cfg.db_path)};
   auto exists = repo.investor_exists(**investor);
   if (!exists) return reply(internal("threads", exists.error()));
   if (!*exists) return reply(error_response(404, "not_found", "no investor " + std::to_string(**investor)));
@@ -78,7 +78,7 @@ void list_threads(api_context& ctx, const request_ctx& req, const reply_fn& repl
 void show_thread(api_context& ctx, const request_ctx& req, const reply_fn& reply) {
   auto id = path_id(req, "id");
   if (!id) return reply(bad_param(id.error()));
-  store::email_query_repo repo{store::read_connection(ctx.cfg.db_path)};
+  store::email_query_repo repo{store::api_read_connection(ctx.cfg.db_path)};
   auto t = repo.thread(*id);
   if (!t) return reply(internal("thread", t.error()));
   if (!*t) return reply(error_response(404, "not_found", "no thread " + std::to_string(*id)));

@@ -155,8 +155,9 @@ connection::connection(const std::string& path, open_mode mode, int busy_timeout
   sqlite3_extended_result_codes(raw, 1);
   sqlite3_busy_timeout(raw, busy_timeout_ms);
   if (ro) {
-    // No mmap: mapped pages count as the process's resident memory, and a backfill's readers
-    // touch most of the file (peak RSS 251 MB instead of < 150 MB at 100k messages).
+    // No mmap here: mapped pages count as the process's resident memory, and a backfill's
+    // readers touch most of the file (peak RSS 251 MB instead of < 150 MB at 100k messages).
+    // The REST API's readers map the file (store/read_connection.hpp).
     exec("PRAGMA foreign_keys=ON; PRAGMA query_only=1;");
     return;
   }
