@@ -19,7 +19,9 @@ CREATE TABLE IF NOT EXISTS email_investor_threads (
   max_link_id     INTEGER NOT NULL,  -- highest link id of this investor to a live email of it
   PRIMARY KEY (investor_id, thread_id)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS eit_order ON email_investor_threads (investor_id, last_ms, thread_id);
+-- The listing reads a page from this index alone (it covers every column the page needs).
+CREATE INDEX IF NOT EXISTS eit_order ON email_investor_threads (investor_id, last_ms, thread_id,
+  max_sighting_id, max_link_id, message_count, last_email_id);
 CREATE INDEX IF NOT EXISTS eit_thread ON email_investor_threads (thread_id);
 
 -- Threads whose summary rows may be stale. Triggers add them; the store writer rebuilds their

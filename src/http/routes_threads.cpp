@@ -8,6 +8,7 @@
 // Only matched threads are shown (store/email_query_repo.hpp); 404 otherwise. Bad parameters
 // are a 400 naming them (query_params.hpp); 503 while the integration is off.
 #include "core/log.hpp"
+#include "http/json_writer.hpp"
 #include "http/mail_json.hpp"
 #include "http/query_params.hpp"
 #include "http/route_util.hpp"
@@ -24,13 +25,14 @@ response_t internal(const char* what, const gc::error& e) {
   return error_response(500, "internal", "the database could not be read");
 }
 
-json thread_json(const store::thread_summary& t) {
-  return {{"id", t.id},
-          {"subject", t.subject},
-          {"message_count", t.message_count},
-          {"last_message_at", t.last_message_at},
-          {"last_message",
-           {{"id", t.last_email_id}, {"from", party_json(t.last_from)}, {"snippet", t.snippet}}}};
+void write_thread(json_writer& w, const store::thread_summary& t) {
+  w.begin_object();
+  w.key("id").value(t.id).key("subject").value(t.subject);
+  w.key("message_count").value(t.message_count).key("last_message_at").value(t.last_message_at);
+  w.key("last_message").begin_object().key("id").value(t.last_email_id);
+  w.key("from").begin_object().key("name").value(t.last_from.name).key("email").value(t.last_from.email).end_object();
+  w.key("snippet").value(t.snippet).end_object();
+  w.end_object();
 }
 
 json message_json(const store::thread_message& m) {
@@ -67,12 +69,14 @@ void list_threads(api_context& ctx, const request_ctx& req, const reply_fn& repl
   if (!*exists) return reply(error_response(404, "not_found", "no investor " + std::to_string(**investor)));
   auto page = repo.investor_threads(**investor, *limit, *cursor);
   if (!page) return reply(internal("threads", page.error()));
-  json threads = json::array();
-  for (const auto& t : page->items) threads.push_back(thread_json(t));
-  reply(json_response(200, {{"investor_id", **investor},
-                            {"threads", threads},
-                            {"next_cursor", page->next ? json(encode_cursor(threads_cursor, *page->next))
-                                                       : json(nullptr)}}));
+  // Written straight as text: 50 threads as a json DOM cost more than the page's SQL.
+  json_writer w;
+  w.begin_object().key("investor_id").value(**investor).key("threads").begin_array();
+  for (const auto& t : page->items) write_thread(w, t);
+  w.end_array().key("next_cursor");
+  if (page->next) w.value(encode_cursor(threads_cursor, *page->next));
+  else w.null();
+  reply(json_text_response(200, w.end_object().take()));
 }
 
 void show_thread(api_context& ctx, const request_ctx& req, const reply_fn& reply) {

@@ -9,10 +9,14 @@ std::optional<std::string> request_ctx::q(const std::string& name) const {
 }
 
 response_t json_response(unsigned status, const json& body) {
+  return json_text_response(status, body.dump(-1, ' ', false, json::error_handler_t::replace));
+}
+
+response_t json_text_response(unsigned status, std::string body) {
   response_t res{static_cast<bhttp::status>(status), 11};
   res.set(bhttp::field::content_type, "application/json");
   res.set(bhttp::field::cache_control, "no-store");
-  res.body() = body.dump(-1, ' ', false, json::error_handler_t::replace);
+  res.body() = std::move(body);
   res.prepare_payload();
   return res;
 }

@@ -44,6 +44,8 @@ using handler = std::function<void(request_ctx ctx, reply_fn reply)>;
 
 // JSON helpers. Every error body is {"error":{"code":"...","message":"..."}}.
 response_t json_response(unsigned status, const json& body);
+// The same headers for a body that is JSON text already (http/json_writer.hpp).
+response_t json_text_response(unsigned status, std::string body);
 response_t error_response(unsigned status, std::string code, std::string message);
 
 } // namespace gc::http

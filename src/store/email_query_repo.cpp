@@ -71,13 +71,16 @@ std::string aggregate_sql(bool only_unsettled, bool positioned) {
 }
 
 // Threads whose summary may not describe the snapshot: rows that count a sighting or link newer
-// than the marks, and threads whose summary is being rebuilt (email_threads_dirty).
+// than the marks, and threads whose summary is being rebuilt (email_threads_dirty). A new
+// listing takes its marks now, inside the same read transaction: no row can be newer.
 std::vector<int64_t> unsettled_threads(connection& c, int64_t investor_id, const page_key& snap,
-                                       int max_unsettled) {
+                                       bool new_listing, int max_unsettled) {
   auto st = c.prepare(
-      "SELECT thread_id FROM email_investor_threads WHERE investor_id = ?1 AND (max_sighting_id "
-      "> ?2 OR max_link_id > ?3) UNION SELECT thread_id FROM email_threads_dirty LIMIT ?4");
-  st.bind(1, investor_id).bind(2, snap.sighting_mark).bind(3, snap.link_mark);
+      new_listing
+          ? "SELECT thread_id FROM email_threads_dirty LIMIT ?4"
+          : "SELECT thread_id FROM email_investor_threads WHERE investor_id = ?1 AND (max_sighting_id "
+            "> ?2 OR max_link_id > ?3) UNION SELECT thread_id FROM email_threads_dirty LIMIT ?4");
+  if (!new_listing) st.bind(1, investor_id).bind(2, snap.sighting_mark).bind(3, snap.link_mark);
   st.bind(4, max_unsettled + 1);  // one more than the limit tells "too many"
   std::vector<int64_t> out;
   while (st.step()) out.push_back(st.int64(0));
@@ -132,7 +135,7 @@ result<page<thread_summary>> email_query_repo::investor_threads(int64_t investor
   return detail::guarded([&]() -> result<page<thread_summary>> {
     detail::read_snapshot tx{c_};
     const page_key snap = from ? *from : detail::snapshot(c_);
-    const auto unsettled = unsettled_threads(c_, investor_id, snap, max_unsettled_);
+    const auto unsettled = unsettled_threads(c_, investor_id, snap, !from, max_unsettled_);
     const bool too_many = static_cast<int>(unsettled.size()) > max_unsettled_;
     auto run = [&](const std::string& sql, std::vector<thread_summary>& out) {
       auto st = c_.prepare(sql);
