@@ -4,6 +4,7 @@
 // Status is fast and never fails because Google is down: it reads the database on this
 // thread's read-only connection and asks two local actors (supervisor, rate limiter) with
 // short timeouts; a missing answer is reported as null, never as an error.
+#include "actors/messages.hpp"
 #include "actors/rate_limiter.hpp"
 #include "actors/runtime.hpp"
 #include "actors/sync_service.hpp"
@@ -12,11 +13,13 @@
 #include "store/read_connection.hpp"
 
 #include <algorithm>
+#include <memory>
 
 namespace gc::http {
 namespace {
 
 constexpr auto limiter_timeout = std::chrono::milliseconds(500);
+constexpr auto supervisor_timeout = std::chrono::seconds(5);
 
 json run_json(const store::sync_run& r) {
   return {{"id", r.id},
@@ -49,22 +52,56 @@ void merge_limiter(json& body, const actors::limiter_stats& st) {
                    {"project_units_sec", st.project_units_sec}};
 }
 
-// Adds the limiter's numbers when it answers in time, then replies.
-void with_limiter(api_context& ctx, json body, reply_fn reply) {
-  if (!ctx.sync || !ctx.sync->limiter() || !body.contains("accounts")) {
-    body["quota"] = nullptr;
-    return reply(json_response(200, body));
+json actors_json(const std::vector<actors::child_info>& kids) {
+  json out = json::array();
+  for (const auto& k : kids)
+    out.push_back({{"name", k.name},
+                   {"alive", k.alive},
+                   {"restarts", k.restarts},
+                   {"last_exit_reason", k.last_exit_reason}});
+  return out;
+}
+
+// A status body waiting for the actors' answers. Shared by the bridge actor's handlers (they
+// run one at a time on that actor), so the body is built once and never copied.
+struct pending_status {
+  json body;
+  reply_fn reply;
+  int waiting = 0;
+  void answered() {
+    if (--waiting == 0) reply(json_response(200, body));
   }
-  ctx.rt.system().spawn([lim = ctx.sync->limiter(), body, reply](caf::event_based_actor* self) mutable {
+};
+
+// Actor health (restart counts from the supervisor) and the rate limiter's numbers, asked at
+// once by ONE bridge actor (style.md §1.6), then the reply. A slow or missing answer must not
+// fail the health check: each request is bounded and its absence is reported as null.
+void ask_actors(api_context& ctx, json body, reply_fn reply) {
+  actors::rate_limiter_actor lim;
+  if (ctx.sync && body.contains("accounts")) lim = ctx.sync->limiter();
+  if (!lim) body["quota"] = nullptr;
+  auto p = std::make_shared<pending_status>(pending_status{std::move(body), std::move(reply), lim ? 2 : 1});
+  ctx.rt.system().spawn([sup = ctx.rt.supervisor(), lim, p](caf::event_based_actor* self) {
+    self->request(sup, supervisor_timeout, actors::status_atom_v)
+        .then(
+            [p](const std::vector<actors::child_info>& kids) {
+              p->body["actors"] = actors_json(kids);
+              p->answered();
+            },
+            [p](caf::error&) {
+              p->body["actors"] = nullptr;
+              p->answered();
+            });
+    if (!lim) return;
     self->request(lim, limiter_timeout, actors::stats_atom_v)
         .then(
-            [body, reply](const actors::limiter_stats& st) mutable {
-              merge_limiter(body, st);
-              reply(json_response(200, body));
+            [p](const actors::limiter_stats& st) {
+              merge_limiter(p->body, st);
+              p->answered();
             },
-            [body, reply](caf::error&) mutable {
-              body["quota"] = nullptr;
-              reply(json_response(200, body));
+            [p](caf::error&) {
+              p->body["quota"] = nullptr;
+              p->answered();
             });
   });
 }
@@ -78,7 +115,7 @@ void add_email_routes(router& r, api_context& ctx) {
               {"workspace_domain", ctx.cfg.workspace_domain},
               {"quota_costs", core::to_string(ctx.cfg.quota_costs)},
               {"version", GC_VERSION}};
-    store::status_repo repo{store::read_connection(ctx.cfg.db_path)};
+    store::status_repo repo{store::api_read_connection(ctx.cfg.db_path)};
     if (auto snap = repo.snapshot(10)) {
       body["accounts"] = json::array();
       for (const auto& a : snap->accounts) body["accounts"].push_back(account_json(a));
@@ -91,25 +128,11 @@ void add_email_routes(router& r, api_context& ctx) {
       gc::log::error("status: store read failed: {}", snap.error().message);
       body["store_error"] = "the database could not be read";
     }
-    // Actor health: restart counts from the supervisor. A slow answer must not fail the
-    // health check, so the request is bounded and its absence is reported, not an error.
-    ctx.rt.children([&ctx, body, reply](gc::result<std::vector<actors::runtime::child_status>> kids) mutable {
-      if (kids) {
-        body["actors"] = json::array();
-        for (const auto& k : *kids)
-          body["actors"].push_back({{"name", k.name},
-                                    {"alive", k.alive},
-                                    {"restarts", k.restarts},
-                                    {"last_exit_reason", k.last_exit_reason}});
-      } else {
-        body["actors"] = nullptr;
-      }
-      with_limiter(ctx, std::move(body), std::move(reply));
-    });
+    ask_actors(ctx, std::move(body), std::move(reply));
   });
 
   r.get("/api/email/accounts", access::user, needs_gmail(ctx, [&ctx](request_ctx, reply_fn reply) {
-          store::status_repo repo{store::read_connection(ctx.cfg.db_path)};
+          store::status_repo repo{store::api_read_connection(ctx.cfg.db_path)};
           auto accounts = repo.accounts();
           if (!accounts) return reply(error_response(500, "internal", "could not read accounts"));
           json out = json::array();

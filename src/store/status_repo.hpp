@@ -27,6 +27,8 @@ struct account_status {
   int64_t quota_units_last_hour = 0;   // sum of its email_sync_runs.quota_units started < 1 h ago
 };
 
+// Read from the one-row table email_counts that migration 0006's triggers keep exact, so the
+// cost does not grow with the mail stored.
 struct email_counts {
   int64_t emails = 0;
   int64_t matched = 0;                // emails.is_matched = 1
