@@ -1,5 +1,6 @@
 #include "store/activity_repo.hpp"
 
+#include "store/activity_walk.hpp"
 #include "store/email_search_repo.hpp"
 #include "store/repo_util.hpp"
 
@@ -11,40 +12,83 @@ namespace {
 // Parameters: ?1 sighting mark, ?2 link mark, ?3/?4 position, ?5 limit, ?6 investor,
 // ?7 account, ?8 outbound (0/1), ?9 FTS query, ?10 since ms, ?11 until ms. Only the filters
 // given appear in the SQL, so each combination is its own cached statement with a plan of its own.
-// `walk_time`: a common search term walks emails_msg_ms newest first and tests membership in
-// the matches (stops after one page); a rare one starts from the matches and sorts them.
-std::string list_sql(const activity_filter& f, bool positioned, bool walk_time) {
-  // The inner query finds the page (ids and sort keys only); the outer one reads the columns
-  // of those rows alone, so a common search term does not cost a full row per match.
+
+// Every filter but the full-text one, over alias e, after "WHERE " or "AND ".
+std::string filters_sql(const activity_filter& f, bool positioned) {
   const std::string ms = msg_ms_sql;
-  std::string inner = "SELECT e.id AS pid, " + ms + " AS pms ";
-  if (!f.query.empty() && walk_time)
-    inner += "FROM emails e INDEXED BY emails_msg_ms WHERE e.id IN (SELECT rowid FROM emails_fts "
-             "WHERE emails_fts MATCH ?9) AND ";
-  else if (!f.query.empty())
+  std::string w = "EXISTS (SELECT 1 FROM email_account_messages s WHERE s.email_id = e.id AND "
+                  "s.deleted_at IS NULL AND s.id <= ?1";
+  if (f.account_id) w += " AND s.account_id = ?7";
+  w += ")";
+  if (f.investor_id)
+    w += " AND e.id IN (SELECT l.email_id FROM email_investor_links l WHERE l.investor_id = ?6 "
+         "AND l.id <= ?2)";
+  if (f.direction) w.append(" AND ").append(outbound_sql).append(" = ?8");
+  if (f.since_ms) w.append(" AND ").append(ms).append(" >= ?10");
+  if (f.until_ms) w.append(" AND ").append(ms).append(" < ?11");
+  if (positioned) w.append(" AND ").append(ms).append(" <= ?3 AND (").append(ms).append(" < ?3 OR e.id < ?4)");
+  return w;
+}
+
+std::string newest_first() { return std::string{" ORDER BY "} + msg_ms_sql + " DESC, e.id DESC"; }
+
+// The columns of an item over alias e, its sort time as column 9.
+std::string item_columns() {
+  std::string sql = "e.id, e.thread_id, coalesce(e.subject, ''), coalesce(e.snippet, ''), "
+                    "coalesce(e.from_name, ''), coalesce(e.from_email, ''), e.to_json, e.cc_json, ";
+  sql.append(msg_iso_sql).append(", ").append(msg_ms_sql).append(", ").append(outbound_sql);
+  sql += ", e.has_body, (SELECT count(*) FROM email_attachments a WHERE a.email_id = e.id)";
+  return sql;
+}
+
+// One page in one statement: the listing walks emails_msg_ms newest first; a (rare) search
+// starts from its full-text matches and sorts them. The inner query finds the page (ids and
+// sort keys only); the outer one reads the columns of those rows alone.
+std::string page_sql(const activity_filter& f, bool positioned, bool search) {
+  std::string inner = std::string{"SELECT e.id AS pid "};
+  if (search)
     inner += "FROM emails_fts JOIN emails e ON e.id = emails_fts.rowid WHERE emails_fts MATCH ?9 AND ";
   else
     inner += "FROM emails e WHERE ";
-  inner += "EXISTS (SELECT 1 FROM email_account_messages s WHERE s.email_id = e.id AND "
-           "s.deleted_at IS NULL AND s.id <= ?1";
-  if (f.account_id) inner += " AND s.account_id = ?7";
-  inner += ")";
-  if (f.investor_id)
-    inner += " AND e.id IN (SELECT l.email_id FROM email_investor_links l WHERE l.investor_id = ?6 "
-             "AND l.id <= ?2)";
-  if (f.direction) inner.append(" AND ").append(outbound_sql).append(" = ?8");
-  if (f.since_ms) inner.append(" AND ").append(ms).append(" >= ?10");
-  if (f.until_ms) inner.append(" AND ").append(ms).append(" < ?11");
-  if (positioned) inner.append(" AND ").append(ms).append(" <= ?3 AND (").append(ms).append(" < ?3 OR e.id < ?4)");
-  inner.append(" ORDER BY ").append(ms).append(" DESC, e.id DESC LIMIT ?5");
+  inner += filters_sql(f, positioned) + newest_first() + " LIMIT ?5";
+  return "SELECT " + item_columns() + " FROM (" + inner + ") p JOIN emails e ON e.id = p.pid" +
+         newest_first();
+}
 
-  std::string sql = "SELECT e.id, e.thread_id, coalesce(e.subject, ''), coalesce(e.snippet, ''), "
-                    "coalesce(e.from_name, ''), coalesce(e.from_email, ''), e.to_json, e.cc_json, ";
-  sql.append(msg_iso_sql).append(", p.pms, ").append(outbound_sql);
-  sql += ", e.has_body, (SELECT count(*) FROM email_attachments a WHERE a.email_id = e.id) FROM (";
-  sql += inner;
-  sql += ") p JOIN emails e ON e.id = p.pid ORDER BY p.pms DESC, p.pid DESC";
-  return sql;
+// A common search: the candidates (every other filter), newest first, for detail::walk_matches.
+std::string walk_sql(const activity_filter& f, bool positioned) {
+  return std::string{"SELECT e.id, "} + msg_ms_sql + " FROM emails e WHERE " +
+         filters_sql(f, positioned) + newest_first();
+}
+
+std::string item_sql() { return "SELECT " + item_columns() + " FROM emails e WHERE e.id = ?1"; }
+
+void bind_filters(statement& st, const activity_filter& f, const page_key& snap,
+                  const std::optional<page_key>& from) {
+  st.bind(1, snap.sighting_mark);
+  if (from) st.bind(3, from->after_ms).bind(4, from->after_id);
+  if (f.investor_id) st.bind(2, snap.link_mark).bind(6, *f.investor_id);
+  if (f.account_id) st.bind(7, *f.account_id);
+  if (f.direction) st.bind(8, *f.direction == "outbound" ? 1 : 0);
+  if (f.since_ms) st.bind(10, *f.since_ms);
+  if (f.until_ms) st.bind(11, *f.until_ms);
+}
+
+activity_item read_item(const statement& st) {
+  activity_item it;
+  it.id = st.int64(0);
+  it.thread_id = st.opt_int64(1);
+  it.subject = st.text(2);
+  it.snippet = st.text(3);
+  it.from = {st.text(4), st.text(5)};
+  it.to = parse_parties(st.text(6));
+  it.cc = parse_parties(st.text(7));
+  it.date = st.opt_text(8);
+  it.sort_ms = st.int64(9);
+  it.direction = st.int64(10) != 0 ? "outbound" : "inbound";
+  it.has_body = st.int64(11) != 0;
+  it.attachment_count = st.int64(12);
+  return it;
 }
 
 // The free text as an FTS5 expression over subject, body (the snippet while metadata-only)
@@ -56,10 +100,30 @@ std::string match_expr(const std::string& text) {
 
 } // namespace
 
+std::string activity_repo::walk_sql_for_test(const activity_filter& f, bool positioned) {
+  return walk_sql(f, positioned);
+}
+
 bool activity_repo::is_common(const std::string& match) {
   auto st = c_.prepare("SELECT count(*) FROM (SELECT rowid FROM emails_fts WHERE emails_fts MATCH ?1 LIMIT ?2)");
   st.bind(1, match).bind(2, common_matches_);
   return st.step() && st.int64(0) >= common_matches_;
+}
+
+std::vector<activity_item> activity_repo::walk_page(const activity_filter& f, const std::string& match,
+                                                    int want, const page_key& snap,
+                                                    const std::optional<page_key>& from) {
+  auto cand = c_.prepare(walk_sql(f, from.has_value()));
+  bind_filters(cand, f, snap, from);
+  const auto hits = detail::walk_matches(c_, cand, match, want, walk_);
+  std::vector<activity_item> out;
+  out.reserve(hits.size());
+  static const std::string by_id = item_sql();
+  for (const auto& h : hits) {
+    auto st = c_.prepare(by_id);
+    if (st.bind(1, h.id).step()) out.push_back(read_item(st));  // emails rows are never deleted
+  }
+  return out;
 }
 
 result<page<activity_item>> activity_repo::list(const activity_filter& f, int limit,
@@ -70,33 +134,17 @@ result<page<activity_item>> activity_repo::list(const activity_filter& f, int li
     if (match.empty()) return error{"bad_query", "the query has no word to search for"};
   }
   try {
+    detail::read_snapshot tx{c_};  // one snapshot, and one lock, for all the statements below
     const page_key snap = from ? *from : detail::snapshot(c_);
-    const bool walk_time = !match.empty() && is_common(match);
-    auto st = c_.prepare(list_sql(f, from.has_value(), walk_time));
-    st.bind(1, snap.sighting_mark).bind(5, limit + 1);
-    if (from) st.bind(3, from->after_ms).bind(4, from->after_id);
-    if (f.investor_id) st.bind(2, snap.link_mark).bind(6, *f.investor_id);
-    if (f.account_id) st.bind(7, *f.account_id);
-    if (f.direction) st.bind(8, *f.direction == "outbound" ? 1 : 0);
-    if (!match.empty()) st.bind(9, match);
-    if (f.since_ms) st.bind(10, *f.since_ms);
-    if (f.until_ms) st.bind(11, *f.until_ms);
     page<activity_item> out;
-    while (st.step()) {
-      activity_item it;
-      it.id = st.int64(0);
-      it.thread_id = st.opt_int64(1);
-      it.subject = st.text(2);
-      it.snippet = st.text(3);
-      it.from = {st.text(4), st.text(5)};
-      it.to = parse_parties(st.text(6));
-      it.cc = parse_parties(st.text(7));
-      it.date = st.opt_text(8);
-      it.sort_ms = st.int64(9);
-      it.direction = st.int64(10) != 0 ? "outbound" : "inbound";
-      it.has_body = st.int64(11) != 0;
-      it.attachment_count = st.int64(12);
-      out.items.push_back(std::move(it));
+    if (!match.empty() && is_common(match)) {
+      out.items = walk_page(f, match, limit + 1, snap, from);
+    } else {
+      auto st = c_.prepare(page_sql(f, from.has_value(), !match.empty()));
+      bind_filters(st, f, snap, from);
+      st.bind(5, limit + 1);
+      if (!match.empty()) st.bind(9, match);
+      while (st.step()) out.items.push_back(read_item(st));
     }
     if (static_cast<int>(out.items.size()) > limit) {
       out.items.pop_back();

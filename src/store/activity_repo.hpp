@@ -14,6 +14,7 @@
 // Works on a read-only connection. Errors: "sqlite", "bad_query" (the full-text engine
 // refused the query; the message names no SQL).
 #include "core/result.hpp"
+#include "store/activity_walk.hpp"
 #include "store/db.hpp"
 #include "store/email_read_rows.hpp"
 #include "store/read_page.hpp"
@@ -59,11 +60,13 @@ struct dropdown_investor {
 class activity_repo {
 public:
   // A search whose words match at least `common_matches` emails walks the emails newest first
-  // and keeps those that match (cheap when matches are everywhere); a rarer one starts from
-  // the full-text matches and sorts them. Both give the same pages.
+  // and keeps those that match, asking the full-text index about a chunk of them at a time
+  // (store/activity_walk.hpp; cheap when matches are everywhere); a rarer one starts from the
+  // full-text matches and sorts them. Both give the same pages.
   static constexpr int default_common_matches = 2000;
-  explicit activity_repo(connection& c, int common_matches = default_common_matches)
-      : c_{c}, common_matches_{common_matches} {}
+  explicit activity_repo(connection& c, int common_matches = default_common_matches,
+                         detail::walk_tuning walk = {})
+      : c_{c}, common_matches_{common_matches}, walk_{walk} {}
 
   // Newest first (message time, then id). `from` = nullopt starts a new listing.
   result<page<activity_item>> list(const activity_filter& f, int limit,
@@ -72,10 +75,16 @@ public:
   // Every non-graveyard investor, by name (case-insensitive), then id.
   result<std::vector<dropdown_investor>> investors();
 
+  // The candidate query of a common search (for query-plan tests).
+  static std::string walk_sql_for_test(const activity_filter& f, bool positioned);
+
 private:
   bool is_common(const std::string& match);
+  std::vector<activity_item> walk_page(const activity_filter& f, const std::string& match, int want,
+                                       const page_key& snap, const std::optional<page_key>& from);
   connection& c_;
   int common_matches_;
+  detail::walk_tuning walk_;
 };
 
 } // namespace gc::store
