@@ -8,7 +8,7 @@
 // Semantics (live mail, direction, graveyard) in store/activity_repo.hpp. Bad parameters are a
 // 400 naming them (query_params.hpp); 503 while the integration is off.
 #include "core/log.hpp"
-#include "http/mail_json.hpp"
+#include "http/json_writer.hpp"
 #include "http/query_params.hpp"
 #include "http/route_util.hpp"
 #include "store/activity_repo.hpp"
@@ -25,20 +25,43 @@ response_t internal(const char* what, const gc::error& e) {
   return error_response(500, "internal", "the database could not be read");
 }
 
-json item_json(const store::activity_item& it) {
-  return {{"id", it.id},
-          {"thread_id", it.thread_id ? json(*it.thread_id) : json(nullptr)},
-          {"subject", it.subject},
-          {"snippet", it.snippet},
-          {"from", party_json(it.from)},
-          {"to", parties_json(it.to)},
-          {"cc", parties_json(it.cc)},
-          {"date", it.date ? json(*it.date) : json(nullptr)},
-          {"direction", it.direction},
-          {"has_body", it.has_body},
-          {"attachment_count", it.attachment_count},
-          {"mailboxes", mailboxes_json(it.mailboxes)},
-          {"investors", investors_json(it.investors)}};
+// An item written straight as text (json_writer): 50 items with their parties, mailboxes and
+// investors as a json DOM cost more than the page's SQL. Keys in the order json's dump sorts
+// them, so the bytes are those of the DOM this replaced.
+void write_party(json_writer& w, const store::party& p) {
+  w.begin_object().key("email").value(p.email).key("name").value(p.name).end_object();
+}
+
+void write_parties(json_writer& w, const std::vector<store::party>& ps) {
+  w.begin_array();
+  for (const auto& p : ps) write_party(w, p);
+  w.end_array();
+}
+
+void write_item(json_writer& w, const store::activity_item& it) {
+  w.begin_object();
+  w.key("attachment_count").value(it.attachment_count).key("cc");
+  write_parties(w, it.cc);
+  w.key("date").value(it.date).key("direction").value(it.direction).key("from");
+  write_party(w, it.from);
+  w.key("has_body").value(it.has_body).key("id").value(it.id).key("investors").begin_array();
+  for (const auto& i : it.investors) {
+    w.begin_object().key("contact_id");
+    if (i.contact_id) w.value(*i.contact_id);
+    else w.null();
+    w.key("contact_name").value(i.contact_name).key("graveyard").value(i.graveyard);
+    w.key("investor_id").value(i.investor_id).key("match_kind").value(i.match_kind);
+    w.key("matched_address").value(i.matched_address).key("name").value(i.name).end_object();
+  }
+  w.end_array().key("mailboxes").begin_array();
+  for (const auto& m : it.mailboxes)
+    w.begin_object().key("account_id").value(m.account_id).key("email").value(m.email).end_object();
+  w.end_array().key("snippet").value(it.snippet).key("subject").value(it.subject).key("thread_id");
+  if (it.thread_id) w.value(*it.thread_id);
+  else w.null();
+  w.key("to");
+  write_parties(w, it.to);
+  w.end_object();
 }
 
 // The filter from the query string, or the 400 to send.
@@ -79,20 +102,22 @@ void list_activity(api_context& ctx, const request_ctx& req, const reply_fn& rep
   if (!limit) return reply(bad_param(limit.error()));
   auto cursor = query_cursor(req, activity_cursor);
   if (!cursor) return reply(bad_param(cursor.error()));
-  auto page = store::activity_repo{store::read_connection(ctx.cfg.db_path)}.list(*filter, *limit, *cursor);
+  auto page = store::activity_repo{store::api_read_connection(ctx.cfg.db_path)}.list(*filter, *limit, *cursor);
   if (!page) {
     if (page.error().code == "bad_query") return reply(bad_param({"q", page.error().message}));
     return reply(internal("activity", page.error()));
   }
-  json items = json::array();
-  for (const auto& it : page->items) items.push_back(item_json(it));
-  reply(json_response(200, {{"items", items},
-                            {"next_cursor", page->next ? json(encode_cursor(activity_cursor, *page->next))
-                                                       : json(nullptr)}}));
+  json_writer w;
+  w.begin_object().key("items").begin_array();
+  for (const auto& it : page->items) write_item(w, it);
+  w.end_array().key("next_cursor");
+  if (page->next) w.value(encode_cursor(activity_cursor, *page->next));
+  else w.null();
+  reply(json_text_response(200, w.end_object().take()));
 }
 
 void list_investors(api_context& ctx, const reply_fn& reply) {
-  auto rows = store::activity_repo{store::read_connection(ctx.cfg.db_path)}.investors();
+  auto rows = store::activity_repo{store::api_read_connection(ctx.cfg.db_path)}.investors();
   if (!rows) return reply(internal("activity investors", rows.error()));
   json out = json::array();
   for (const auto& i : *rows) out.push_back({{"id", i.id}, {"name", i.name}, {"has_email", i.has_email}});
