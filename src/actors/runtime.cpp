@@ -2,6 +2,7 @@
 
 #include "actors/store_writer.hpp"
 #include "actors/supervisor.hpp"
+#include "actors/thread_priority.hpp"
 #include "core/log.hpp"
 
 #include <future>
@@ -41,8 +42,9 @@ std::vector<runtime::child_status> convert(const std::vector<child_info>& xs) {
 
 gc::error to_gc_error(const caf::error& err) { return {error_code(err), error_detail(err)}; }
 
-runtime::runtime(const gc::core::config& cfg)
+runtime::runtime(const gc::core::config& cfg, int background_nice)
     : cfg_{std::make_unique<caf::actor_system_config>()} {
+  if (background_nice > 0) cfg_->add_thread_hook<background_priority>(background_nice);
   cfg_->add_message_types<caf::id_block::gc>();
   cfg_->add_error_category(caf::atom("gc"),
                            [](uint8_t code, caf::atom_value, const caf::message& ctx) {

@@ -22,7 +22,9 @@ namespace gc::actors {
 
 class runtime {
 public:
-  explicit runtime(const gc::core::config& cfg);  // spawns supervisor + store writer
+  // Spawns supervisor + store writer. background_nice > 0 runs every actor thread at that
+  // nice value (thread_priority.hpp; `serve` uses serve_background_nice).
+  explicit runtime(const gc::core::config& cfg, int background_nice = 0);
   ~runtime();                                      // calls shutdown()
   runtime(const runtime&) = delete;
   runtime& operator=(const runtime&) = delete;

@@ -1,5 +1,6 @@
 // `gmail-capture serve`: migrations, actors, HTTP; graceful shutdown on SIGTERM/SIGINT.
 #include "actors/runtime.hpp"
+#include "actors/thread_priority.hpp"
 #include "actors/sync_service.hpp"
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
@@ -72,7 +73,7 @@ int cmd_serve(const args& a) {
     return 2;
   }
 
-  actors::runtime rt{*cfg};
+  actors::runtime rt{*cfg, actors::serve_background_nice};  // REST handlers come first
   std::unique_ptr<actors::sync_service> sync;
   if (cfg->gmail_enabled) {
     auto started = actors::sync_service::start(*cfg, rt, true);

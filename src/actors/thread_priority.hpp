@@ -1,0 +1,26 @@
+#pragma once
+// Background CPU priority for the actor runtime's threads (scheduler workers and detached
+// actors such as the store writer), used by `serve`: capture work (Gmail JSON, MIME parsing, the
+// writer's batch commits) yields the CPU to the REST handlers, whose threads keep the default
+// priority. On a busy box a person waiting for a page is served first; the backfill is paced by
+// Google's quota and needs a small share of a core on average (docs/benchmarks.md, REST load).
+#include <caf/thread_hook.hpp>
+
+namespace gc::actors {
+
+// Raises the nice value of every thread the actor system starts by `nice` (1..19).
+class background_priority : public caf::thread_hook {
+public:
+  explicit background_priority(int nice) : nice_{nice} {}
+  void init(caf::actor_system&) override {}
+  void thread_started() override;
+  void thread_terminates() override {}
+
+private:
+  int nice_;
+};
+
+// The nice value `serve` gives the actor runtime.
+inline constexpr int serve_background_nice = 5;
+
+} // namespace gc::actors
