@@ -8,16 +8,19 @@
 
 namespace gc::actors {
 
-// Raises the nice value of every thread the actor system starts by `nice` (1..19).
+// Every thread the actor system starts runs `nice` (1..19) above the nice value of the thread
+// that created the actor system. Absolute, not relative: a thread inherits its creator's nice
+// value, and detached actors' threads are created by actors.
 class background_priority : public caf::thread_hook {
 public:
   explicit background_priority(int nice) : nice_{nice} {}
-  void init(caf::actor_system&) override {}
+  void init(caf::actor_system&) override;
   void thread_started() override;
   void thread_terminates() override {}
 
 private:
   int nice_;
+  int target_ = 0;
 };
 
 // The nice value `serve` gives the actor runtime.

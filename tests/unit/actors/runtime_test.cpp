@@ -8,10 +8,16 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <cerrno>
 #include <condition_variable>
+#include <future>
 #include <mutex>
 #include <thread>
 #include <vector>
+
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 using namespace std::chrono_literals;
 
@@ -204,4 +210,31 @@ TEST_CASE("runtime: shutdown with writes in flight answers every write and does 
   CHECK(gc::test::count_rows(db) == ok);  // every success is durable, no failure wrote
   auto wal = db + "-wal";
   CHECK((!std::filesystem::exists(wal) || std::filesystem::file_size(wal) == 0));
+}
+
+TEST_CASE("runtime: background_nice lowers the priority of every actor thread, not the caller's", "[actors][runtime]") {
+  gc::test::temp_dir dir;
+  const auto nice_of_this_thread = [] {
+    errno = 0;
+    return getpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)));
+  };
+  const int base = nice_of_this_thread();
+  gc::actors::runtime rt{config_for(dir.file("crm.db")), 5};
+
+  // The store writer is a detached actor: its own thread.
+  std::atomic<int> writer_nice{-100};
+  REQUIRE(rt.write_sync([&](gc::store::connection&) -> int64_t {
+    writer_nice = nice_of_this_thread();
+    return 0;
+  }).ok());
+  CHECK(writer_nice == std::min(base + 5, 19));
+
+  // A scheduled actor runs on a worker of the scheduler.
+  auto p = std::make_shared<std::promise<int>>();
+  auto f = p->get_future();
+  rt.system().spawn([p, nice_of_this_thread](caf::event_based_actor*) { p->set_value(nice_of_this_thread()); });
+  REQUIRE(f.wait_for(30s) == std::future_status::ready);
+  CHECK(f.get() == std::min(base + 5, 19));
+
+  CHECK(nice_of_this_thread() == base);  // the caller (HTTP threads, in serve) keeps its own
 }
