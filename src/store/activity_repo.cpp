@@ -6,6 +6,9 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
+#include <unordered_map>
+
 namespace gc::store {
 namespace {
 
@@ -105,9 +108,27 @@ std::string activity_repo::walk_sql_for_test(const activity_filter& f, bool posi
 }
 
 bool activity_repo::is_common(const std::string& match) {
+  // The choice per search is remembered for a minute by each thread: counting up to
+  // common_matches_ matches is ~15% of a common search, and paging through one search asks
+  // again for every page. The choice only decides speed (both plans give the same pages), so
+  // an answer that went stale costs time, never a wrong page.
+  struct remembered {
+    bool common;
+    std::chrono::steady_clock::time_point at;
+  };
+  thread_local std::unordered_map<std::string, remembered> memo;
+  constexpr auto keep = std::chrono::minutes(1);
+  constexpr size_t max_entries = 512;
+  const auto now = std::chrono::steady_clock::now();
+  const std::string key = c_.path() + '\n' + std::to_string(common_matches_) + '\n' + match;
+  if (auto it = memo.find(key); it != memo.end() && now - it->second.at < keep) return it->second.common;
+
   auto st = c_.prepare("SELECT count(*) FROM (SELECT rowid FROM emails_fts WHERE emails_fts MATCH ?1 LIMIT ?2)");
   st.bind(1, match).bind(2, common_matches_);
-  return st.step() && st.int64(0) >= common_matches_;
+  const bool common = st.step() && st.int64(0) >= common_matches_;
+  if (memo.size() >= max_entries) memo.clear();
+  memo[key] = {common, now};
+  return common;
 }
 
 std::vector<activity_item> activity_repo::walk_page(const activity_filter& f, const std::string& match,
