@@ -13,28 +13,6 @@
 namespace gc::store {
 namespace {
 
-// A read transaction, so the three tables are read from one snapshot. Nothing to do when the
-// connection is already inside a transaction.
-class read_tx {
-public:
-  explicit read_tx(connection& c) : c_{c} {
-    if (sqlite3_get_autocommit(c_.raw())) {
-      c_.exec("BEGIN");
-      began_ = true;
-    }
-  }
-  ~read_tx() {
-    if (began_ && !sqlite3_get_autocommit(c_.raw()))
-      sqlite3_exec(c_.raw(), "COMMIT", nullptr, nullptr, nullptr);
-  }
-  read_tx(const read_tx&) = delete;
-  read_tx& operator=(const read_tx&) = delete;
-
-private:
-  connection& c_;
-  bool began_ = false;
-};
-
 // FNV-1a 64 over typed, length-prefixed fields (so ("ab","c") and ("a","bc") differ).
 class hasher {
 public:
@@ -90,7 +68,7 @@ crm_queries queries_for(connection& c) {
 
 // Reads every row, hashing it; also collects them when `out` is given.
 uint64_t scan(connection& c, crm_rows* out) {
-  read_tx tx{c};
+  detail::read_snapshot tx{c};  // the three tables from one snapshot
   auto q = queries_for(c);
   hasher h;
   auto st = c.prepare(q.investors);

@@ -2,28 +2,8 @@
 
 #include "store/repo_util.hpp"
 
-#include <sqlite3.h>
-
 namespace gc::store {
 namespace {
-
-// A deferred read transaction (one snapshot) unless the connection is already inside one.
-class read_snapshot {
-public:
-  explicit read_snapshot(connection& c) : c_{c}, own_{sqlite3_get_autocommit(c.raw()) != 0} {
-    if (own_) c_.exec("BEGIN");
-  }
-  ~read_snapshot() {
-    if (own_ && !sqlite3_get_autocommit(c_.raw()))
-      sqlite3_exec(c_.raw(), "COMMIT", nullptr, nullptr, nullptr);  // read-only: nothing to lose
-  }
-  read_snapshot(const read_snapshot&) = delete;
-  read_snapshot& operator=(const read_snapshot&) = delete;
-
-private:
-  connection& c_;
-  bool own_;
-};
 
 // One query for both reads: the quota sum uses the started_at index (only the last hour's
 // runs are visited), the lag is computed by SQLite from the stored ISO-8601 text.
@@ -125,7 +105,7 @@ result<std::vector<sync_run>> status_repo::recent_runs(int limit) {
 
 result<status_snapshot> status_repo::snapshot(int recent_run_limit) {
   return detail::guarded([&]() -> result<status_snapshot> {
-    read_snapshot tx{c_};
+    detail::read_snapshot tx{c_};
     status_snapshot s;
     auto accts = accounts();
     if (!accts) return accts.error();
