@@ -155,12 +155,16 @@ store_writer_actor::behavior_type store_writer(pointer self, store_writer_option
     };
   }
   // Threads left dirty by a migration (0007 lists every summarised thread) or a failed refresh.
-  try {
-    store::transaction tx{*st.conn};
-    refresh_summaries(*st.conn);
-    tx.commit();
-  } catch (const std::exception& e) {
-    log::warn("store_writer: thread summaries not refreshed at start: {}", e.what());
+  // Only then a write transaction: other connections that read and then write (tools, tests)
+  // get SQLITE_BUSY at once, without waiting, while the writer holds the write lock.
+  if (auto stale = store::thread_summaries_stale(*st.conn); stale && *stale) {
+    try {
+      store::transaction tx{*st.conn};
+      refresh_summaries(*st.conn);
+      tx.commit();
+    } catch (const std::exception& e) {
+      log::warn("store_writer: thread summaries not refreshed at start: {}", e.what());
+    }
   }
   // Shutdown (user_shutdown from the supervisor) or any exit request: commit what is
   // queued, checkpoint, close, then go.

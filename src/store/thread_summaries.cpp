@@ -49,4 +49,11 @@ result<int64_t> refresh_thread_summaries(connection& c) {
   });
 }
 
+result<bool> thread_summaries_stale(connection& c) {
+  return detail::guarded([&]() -> result<bool> {
+    auto st = c.prepare("SELECT EXISTS (SELECT 1 FROM email_threads_dirty)");
+    return st.step() && st.int64(0) != 0;
+  });
+}
+
 } // namespace gc::store

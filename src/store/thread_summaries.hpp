@@ -20,4 +20,7 @@ namespace gc::store {
 // threads refreshed. Errors: "sqlite".
 result<int64_t> refresh_thread_summaries(connection& c);
 
+// Whether any thread is listed as dirty (a read: no write lock taken). Errors: "sqlite".
+result<bool> thread_summaries_stale(connection& c);
+
 } // namespace gc::store
