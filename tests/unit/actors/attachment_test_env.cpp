@@ -135,9 +135,13 @@ int64_t attachment_world::store(const json& t, bool matched, ids how, const std:
   auto labels = t["labels"].get<std::vector<std::string>>();
   store::sighting_rec s{account_ids.at(t["mailbox"].get<std::string>()), t["id"].get<std::string>(),
                         t["threadId"].get<std::string>(), labels};
+  // Beside the runtime's writer: BEGIN IMMEDIATE waits for the write lock (busy_timeout). A
+  // deferred transaction that read first would get SQLITE_BUSY at once if the writer held it.
   store::connection c{db_path};
+  store::transaction tx{c};
   auto r = store::email_repo{c}.store_message(e, s);
   REQUIRE(r.ok());
+  tx.commit();
   return r->email_id;
 }
 
