@@ -2,9 +2,11 @@
 
 #include "core/log.hpp"
 #include "store/db.hpp"
+#include "store/fts_maintenance.hpp"
 #include "store/thread_summaries.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <deque>
 #include <memory>
 #include <utility>
@@ -27,6 +29,9 @@ struct store_writer_state {
   bool flush_pending = false;
   size_t max_group = 1000;
   writer_stats stats;
+  store_writer_options opts;
+  std::chrono::steady_clock::time_point fts_next_check{};
+  std::chrono::steady_clock::time_point fts_next_merge{};
   static inline const char* name = "store_writer";
 };
 
@@ -114,6 +119,38 @@ void run_group(pointer self) {
     deliver(group[i], out[i]);
 }
 
+// Keeps the full-text index in few segments (see the header for the policy and pacing). Runs
+// between groups, each merge in its own transaction; a failure is logged and tried again later.
+void maintain_fts(pointer self) {
+  auto& st = self->state;
+  using clock = std::chrono::steady_clock;
+  const auto& o = st.opts;
+  const auto now = clock::now();
+  if ((o.fts_merge_at <= 0 && o.fts_max_segments <= 0) || now < st.fts_next_check) return;
+  st.fts_next_check = now + o.fts_check_every;
+  auto segments = store::fts_segments(*st.conn);
+  if (segments && o.fts_merge_at > 0 && *segments >= o.fts_merge_at) {
+    if (auto merged = store::fts_merge_levels(*st.conn, 2000); !merged)
+      log::warn("store_writer: full-text index levels not merged: {}", merged.error().message);
+    segments = store::fts_segments(*st.conn);
+  }
+  if (!segments) {
+    log::warn("store_writer: full-text index not checked: {}", segments.error().message);
+    return;
+  }
+  if (o.fts_max_segments <= 0 || *segments < o.fts_max_segments || now < st.fts_next_merge) return;
+  const auto merged = store::fts_optimize(*st.conn);
+  const auto took = clock::now() - now;
+  const double share = std::clamp(o.fts_max_share, 0.001, 1.0);
+  const auto rest = std::chrono::duration_cast<clock::duration>(took * (1.0 / share - 1.0));
+  st.fts_next_merge = clock::now() + std::max<clock::duration>(o.fts_min_gap, rest);
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(took).count();
+  if (merged)
+    log::info("store_writer: merged the full-text index's {} segments into one in {} ms", *segments, ms);
+  else
+    log::warn("store_writer: full-text index not merged: {}", merged.error().message);
+}
+
 void schedule_flush(pointer self) {
   if (self->state.flush_pending || self->state.queue.empty())
     return;
@@ -141,6 +178,7 @@ void drain_and_close(pointer self) {
 store_writer_actor::behavior_type store_writer(pointer self, store_writer_options opts) {
   auto& st = self->state;
   st.max_group = std::max<size_t>(1, opts.max_group);
+  st.opts = opts;
   try {
     st.conn = std::make_unique<store::connection>(opts.db_path);
   } catch (const std::exception& e) {
@@ -182,6 +220,8 @@ store_writer_actor::behavior_type store_writer(pointer self, store_writer_option
     [self](flush_atom) {
       self->state.flush_pending = false;
       run_group(self);
+      if (self->state.queue.empty())
+        maintain_fts(self);
       schedule_flush(self);  // more than max_group queued, or requeued after an abort
     },
     [self](stats_atom) { return self->state.stats; },

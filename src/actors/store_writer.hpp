@@ -9,8 +9,16 @@
 // requester gets errc::job_failed, the others commit. Replies are delivered only after
 // COMMIT (durable); if BEGIN/COMMIT fails, every job of the group gets errc::commit_failed.
 // On exit (any reason): queued jobs are flushed, `PRAGMA wal_checkpoint(TRUNCATE)`, close.
+//
+// Full-text index upkeep (store/fts_maintenance.hpp), after a group when no job is queued,
+// looked at most every fts_check_every: with fts_merge_at segments or more, the levels that
+// hold several are merged (milliseconds: the small segments of recent commits become one);
+// if fts_max_segments remain, the whole index is merged into one segment. After that full
+// merge the writer waits fts_min_gap, and long enough that full merges take at most
+// fts_max_share of its time (2%: a 1 s merge at 200k emails, then 49 s).
 #include "actors/messages.hpp"
 
+#include <chrono>
 #include <cstddef>
 #include <string>
 
@@ -24,6 +32,11 @@ using store_writer_actor = caf::typed_actor<
 struct store_writer_options {
   std::string db_path;
   size_t max_group = 1000;  // jobs per transaction; more queued jobs flush again
+  int fts_merge_at = 4;       // 0: never merge levels
+  int fts_max_segments = 8;   // 0: never merge the whole index
+  std::chrono::milliseconds fts_check_every{5000};
+  std::chrono::milliseconds fts_min_gap{60000};
+  double fts_max_share = 0.02;  // in (0, 1]
 };
 
 struct store_writer_state;  // defined in store_writer.cpp

@@ -107,36 +107,61 @@ std::string activity_repo::walk_sql_for_test(const activity_filter& f, bool posi
   return walk_sql(f, positioned);
 }
 
-bool activity_repo::is_common(const std::string& match) {
-  // The choice per search is remembered for a minute by each thread: counting up to
-  // common_matches_ matches is ~15% of a common search, and paging through one search asks
-  // again for every page. The choice only decides speed (both plans give the same pages), so
-  // an answer that went stale costs time, never a wrong page.
-  struct remembered {
-    bool common;
-    std::chrono::steady_clock::time_point at;
-  };
-  thread_local std::unordered_map<std::string, remembered> memo;
-  constexpr auto keep = std::chrono::minutes(1);
-  constexpr size_t max_entries = 512;
-  const auto now = std::chrono::steady_clock::now();
-  const std::string key = c_.path() + '\n' + std::to_string(common_matches_) + '\n' + match;
-  if (auto it = memo.find(key); it != memo.end() && now - it->second.at < keep) return it->second.common;
+namespace {
 
+// A search's plan hints, remembered for a minute by each thread: whether it is common
+// (counting up to common_matches_ matches is ~15% of a common search, and paging through one
+// search asks again for every page), and the share of candidates that matched in its last walk
+// under the same filters (sizes the walk's first chunk). Hints decide speed only: both plans,
+// and any chunking, give the same pages, so a stale hint costs time, never a wrong page.
+template <typename V>
+class plan_memo {
+public:
+  std::optional<V> find(const std::string& key) {
+    const auto it = map_.find(key);
+    if (it == map_.end() || std::chrono::steady_clock::now() - it->second.second > keep) return {};
+    return it->second.first;
+  }
+  void put(const std::string& key, V v) {
+    if (map_.size() >= max_entries) map_.clear();
+    map_[key] = {v, std::chrono::steady_clock::now()};
+  }
+
+private:
+  static constexpr auto keep = std::chrono::minutes(1);
+  static constexpr size_t max_entries = 512;
+  std::unordered_map<std::string, std::pair<V, std::chrono::steady_clock::time_point>> map_;
+};
+
+std::string filters_key(const activity_filter& f) {
+  auto opt = [](const auto& v) { return v ? std::to_string(*v) : std::string{"-"}; };
+  return opt(f.investor_id) + ',' + opt(f.account_id) + ',' + f.direction.value_or("-") + ',' +
+         opt(f.since_ms) + ',' + opt(f.until_ms);
+}
+
+} // namespace
+
+bool activity_repo::is_common(const std::string& match) {
+  thread_local plan_memo<bool> memo;
+  const std::string key = c_.path() + '\n' + std::to_string(common_matches_) + '\n' + match;
+  if (auto known = memo.find(key)) return *known;
   auto st = c_.prepare("SELECT count(*) FROM (SELECT rowid FROM emails_fts WHERE emails_fts MATCH ?1 LIMIT ?2)");
   st.bind(1, match).bind(2, common_matches_);
   const bool common = st.step() && st.int64(0) >= common_matches_;
-  if (memo.size() >= max_entries) memo.clear();
-  memo[key] = {common, now};
+  memo.put(key, common);
   return common;
 }
 
 std::vector<activity_item> activity_repo::walk_page(const activity_filter& f, const std::string& match,
                                                     int want, const page_key& snap,
                                                     const std::optional<page_key>& from) {
+  thread_local plan_memo<double> density;
+  const std::string key = c_.path() + '\n' + filters_key(f) + '\n' + match;
   auto cand = c_.prepare(walk_sql(f, from.has_value()));
   bind_filters(cand, f, snap, from);
-  const auto hits = detail::walk_matches(c_, cand, match, want, walk_);
+  detail::walk_stats seen;
+  const auto hits = detail::walk_matches(c_, cand, match, want, walk_, density.find(key).value_or(0), &seen);
+  if (seen.scanned > 0) density.put(key, static_cast<double>(seen.matched) / seen.scanned);
   std::vector<activity_item> out;
   out.reserve(hits.size());
   static const std::string by_id = item_sql();

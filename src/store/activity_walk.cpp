@@ -28,12 +28,23 @@ std::vector<int64_t> matching(connection& c, const std::vector<int64_t>& sorted,
 
 } // namespace
 
+size_t next_chunk(size_t missing, double density, size_t previous, const walk_tuning& t) {
+  const size_t cap = static_cast<size_t>(std::max(t.max_chunk, 1));
+  double want = density > 0 ? static_cast<double>(missing) / density * 1.25
+                            : 2.0 * static_cast<double>(std::max<size_t>(previous, missing));
+  want = std::min(std::max(want, static_cast<double>(missing)), static_cast<double>(cap));
+  return std::max<size_t>(static_cast<size_t>(want), 1);
+}
+
 std::vector<page_hit> walk_matches(connection& c, statement& candidates, const std::string& match,
-                                   int want, const walk_tuning& t) {
+                                   int want, const walk_tuning& t, double density_hint,
+                                   walk_stats* stats) {
   std::vector<page_hit> out;
   if (want <= 0) return out;
   const size_t goal = static_cast<size_t>(want);
-  size_t chunk = static_cast<size_t>(t.first_chunk > 0 ? t.first_chunk : 2 * want);
+  walk_stats seen;
+  size_t chunk = t.first_chunk > 0 ? static_cast<size_t>(t.first_chunk)
+                                   : next_chunk(goal, density_hint, goal, t);
   std::vector<page_hit> buf;
   std::vector<int64_t> ids;
   bool more = true;
@@ -47,13 +58,16 @@ std::vector<page_hit> walk_matches(connection& c, statement& candidates, const s
     std::sort(ids.begin(), ids.end());
     ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
     const auto hits = matching(c, ids, match, t.max_gap);
+    seen.scanned += buf.size();
     for (const auto& h : buf) {
       if (!std::binary_search(hits.begin(), hits.end(), h.id)) continue;
-      out.push_back(h);
-      if (out.size() == goal) break;
+      ++seen.matched;
+      if (out.size() < goal) out.push_back(h);
     }
-    chunk = std::min(chunk * 2, static_cast<size_t>(std::max(t.max_chunk, 1)));
+    const double density = seen.matched ? static_cast<double>(seen.matched) / seen.scanned : 0;
+    if (out.size() < goal) chunk = next_chunk(goal - out.size(), density, chunk, t);
   }
+  if (stats) *stats = seen;
   return out;
 }
 

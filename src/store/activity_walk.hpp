@@ -26,14 +26,29 @@ struct page_hit {
 
 struct walk_tuning {
   int max_gap = 2048;        // ids between two candidates still read as one range
-  int first_chunk = 0;       // candidates asked about first (0: twice the page); doubles after
+  int first_chunk = 0;       // candidates asked about first (0: from the density, see below)
   int max_chunk = 4096;
 };
 
+// What a walk saw: candidates asked about and how many of them matched (the search's density,
+// remembered by activity_repo to size the first chunk of its next page).
+struct walk_stats {
+  size_t scanned = 0;
+  size_t matched = 0;
+};
+
+// How many candidates to ask about next: enough to find `missing` more matches at `density`
+// (matches per candidate; 0 = not known) with a quarter to spare, else twice `previous`;
+// between `missing` and t.max_chunk. One chunk per page once the density is known: each chunk
+// costs a range query per id run, and each range query a seek in every FTS5 segment.
+size_t next_chunk(size_t missing, double density, size_t previous, const walk_tuning& t);
+
 // Steps `candidates` (rows of id, sort time: every filter but the full-text one, newest first)
 // and returns the first `want` of them that match `match` (an FTS5 expression over
-// emails_fts), in the walk's order. Throws db_error.
+// emails_fts), in the walk's order. The first chunk is t.first_chunk if set, else sized by
+// `density_hint` (0 = not known: twice `want`). Throws db_error.
 std::vector<page_hit> walk_matches(connection& c, statement& candidates, const std::string& match,
-                                   int want, const walk_tuning& t);
+                                   int want, const walk_tuning& t, double density_hint = 0,
+                                   walk_stats* stats = nullptr);
 
 } // namespace gc::store::detail

@@ -3,6 +3,8 @@
 // test enqueues the next jobs, which then form exactly one flush group.
 #include "actor_test_util.hpp"
 #include "actors/store_writer.hpp"
+#include "store/fts_maintenance.hpp"
+#include "store/migrations.hpp"
 #include "support/test_support.hpp"
 
 #include <catch2/catch.hpp>
@@ -180,4 +182,60 @@ TEST_CASE_METHOD(writer_fixture, "store_writer: an unopenable database ends the 
                 caf::after(30s) >> [] { FAIL("writer did not exit"); });
   CHECK(reason == errc::unavailable);
   CHECK_THAT(gc::actors::error_detail(reason), Catch::Matchers::Contains("cannot open"));
+}
+
+namespace {
+
+// A job that indexes one row in emails_fts: each group's commit adds an FTS5 segment.
+gc::actors::write_fn index_job(int i) {
+  return [i](gc::store::connection& c) -> int64_t {
+    c.prepare("INSERT INTO emails_fts (rowid, subject, participants, body, from_addr) "
+              "VALUES (?1, 'Waterfall draft', 'lee@acme.com', 'quarterly numbers', 'Lee')")
+        .bind(1, int64_t{i} + 1)
+        .run();
+    return i;
+  };
+}
+
+int segments_after_groups(const std::string& db, caf::actor_system& sys, int merge_at,
+                          int max_segments) {
+  {
+    gc::store::connection c{db};
+    REQUIRE(gc::store::migrate(c).ok());
+  }
+  gc::actors::store_writer_options o{db};
+  o.fts_merge_at = merge_at;
+  o.fts_max_segments = max_segments;
+  o.fts_check_every = std::chrono::milliseconds{0};
+  o.fts_min_gap = std::chrono::milliseconds{0};
+  o.fts_max_share = 1.0;  // no rest after a merge
+  auto w = gc::actors::spawn_store_writer(sys, o);
+  caf::scoped_actor self{sys};
+  for (int i = 0; i < 12; ++i) {  // one group each: the next is sent after the reply
+    auto h = self->request(w, 60s, gc::actors::write_atom_v, index_job(i));
+    REQUIRE(await(h));
+  }
+  self->send_exit(w, caf::exit_reason::user_shutdown);
+  self->wait_for(w);
+  gc::store::connection c{db};
+  auto found = c.prepare("SELECT count(*) FROM emails_fts WHERE emails_fts MATCH 'waterfall'");
+  REQUIRE(found.step());
+  CHECK(found.int64(0) == 12);
+  auto n = gc::store::fts_segments(c);
+  REQUIRE(n.ok());
+  return *n;
+}
+
+} // namespace
+
+TEST_CASE_METHOD(writer_fixture, "store_writer: keeps the full-text index in few segments",
+                 "[actors][store_writer][fts]") {
+  // Without upkeep, 12 single-row commits leave several segments (FTS5 merges by itself only
+  // after 64 pages written).
+  const int off = segments_after_groups(dir.file("off.db"), *sys, 0, 0);
+  CHECK(off >= 6);
+  // Full merges at 3: whenever a group leaves 3, the index becomes one segment again.
+  CHECK(segments_after_groups(dir.file("full.db"), *sys, 0, 3) <= 2);
+  // Level merges at 3: whenever a group leaves 3, the levels holding several are merged.
+  CHECK(segments_after_groups(dir.file("levels.db"), *sys, 3, 0) <= 3);
 }

@@ -195,3 +195,32 @@ TEST_CASE_METHOD(email_db, "activity search: the common-term walk streams the ti
     }
   }
 }
+
+TEST_CASE("activity walk: chunks are sized by the density the walk has seen", "[store][activity]") {
+  using gc::store::detail::next_chunk;
+  const walk_tuning t{};  // max_chunk 4096
+  // Unknown density: twice the larger of the last chunk and what is missing.
+  CHECK(next_chunk(51, 0, 51, t) == 102);
+  CHECK(next_chunk(10, 0, 400, t) == 800);
+  // Known density: what is missing over the density, a quarter to spare; 40% -> one chunk
+  // of 159 finds the 51 matches of a page (2 x 51 = 102 candidates would find ~41).
+  CHECK(next_chunk(51, 0.4, 0, t) == 159);
+  CHECK(next_chunk(51, 1.0, 0, t) == 63);
+  // Bounds: never fewer candidates than matches missing, never more than max_chunk.
+  CHECK(next_chunk(51, 0.001, 0, t) == 4096);
+  CHECK(next_chunk(5000, 0.5, 0, t) == 4096);
+  CHECK(next_chunk(3, 0, 1, walk_tuning{0, 1, 1}) == 1);
+}
+
+TEST_CASE_METHOD(varied_mail, "activity search: a remembered density gives the same pages",
+                 "[store][activity]") {
+  // The first listing remembers how many candidates matched; listing again sizes its chunks
+  // by it. Both listings, with each filter, equal the rare-term plan's.
+  for (const activity_filter& f : {activity_filter{.query = "waterfall"},
+                                   activity_filter{.investor_id = acme, .query = "update"},
+                                   activity_filter{.direction = "outbound", .query = "update"}}) {
+    const auto sorted = all_pages(db, never_common, f);
+    CHECK(all_pages(db, 1, f) == sorted);
+    CHECK(all_pages(db, 1, f) == sorted);
+  }
+}
