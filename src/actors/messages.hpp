@@ -100,19 +100,22 @@ std::string error_code(const caf::error& err);
 
 // -- store_writer -------------------------------------------------------------------------
 
-// A write job. Runs on the writer's thread inside a savepoint of the group transaction;
-// throw to fail (only this job is rolled back). Return value goes back to the requester.
+// A write job. Runs on the writer's thread inside the group transaction; throw to fail (only
+// this job is rolled back). Return value goes back to the requester. A job may run more than
+// once (its group is redone after another job failed, or re-run after SQLite aborted the
+// transaction): it must start over each time, e.g. clear what it collects for the caller.
 // Never issue BEGIN/COMMIT/ROLLBACK/RELEASE yourself; use store::savepoint for nesting.
 using write_fn = std::function<int64_t(gc::store::connection&)>;
 
 struct writer_stats {
   uint64_t groups = 0;  // committed (or attempted) transactions
   uint64_t jobs = 0;    // write jobs run
+  uint64_t redone = 0;  // groups rolled back after a failed job and run again with savepoints
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, writer_stats& x) {
-  return f(caf::meta::type_name("writer_stats"), x.groups, x.jobs);
+  return f(caf::meta::type_name("writer_stats"), x.groups, x.jobs, x.redone);
 }
 
 // -- supervisor ---------------------------------------------------------------------------

@@ -74,8 +74,60 @@ void refresh_summaries(store::connection& c) {
     log::warn("store_writer: thread summaries not refreshed: {}", r.error().message);
 }
 
+enum class group_end { committed, redo_with_savepoints, requeued };
+
+// One try at `group` in one transaction; fills `out` (one outcome per job) unless requeued.
+// All-or-nothing: no savepoints are opened (see store::connection), so a job that fails, or a
+// savepoint that would have rolled back, ends the try with nothing written.
+group_end try_group(pointer self, std::vector<job>& group, std::vector<outcome>& out,
+                    bool all_or_nothing) {
+  auto& st = self->state;
+  auto& c = *st.conn;
+  const size_t n = group.size();
+  out.clear();
+  struct mode_reset {
+    store::connection& c;
+    ~mode_reset() { c.set_all_or_nothing(false); }
+  } reset{c};
+  try {
+    store::transaction tx{c};
+    c.set_all_or_nothing(all_or_nothing);
+    for (auto& j : group) {
+      out.push_back(run_job(c, j.fn));
+      if (!in_transaction(c)) {
+        // SQLite aborted the whole transaction: the failed job gets its error; the others
+        // (done and rolled back, or not yet run) go back to the queue front, in order.
+        if (out.back())
+          out.back() = make_gc_error(errc::job_failed, "the transaction ended during this job");
+        auto failed = out.size() - 1;
+        log::warn("store_writer: transaction aborted by job failure: {}",
+                  error_detail(out.back().error()));
+        deliver(group[failed], out.back());
+        ++st.stats.jobs;
+        for (size_t i = n; i-- > 0;)
+          if (i != failed)
+            st.queue.push_front(std::move(group[i]));
+        return group_end::requeued;
+      }
+      if (all_or_nothing && (!out.back() || c.broken()))
+        return group_end::redo_with_savepoints;  // tx rolls everything back
+    }
+    refresh_summaries(c);
+    if (all_or_nothing && c.broken())
+      return group_end::redo_with_savepoints;
+    tx.commit();
+  } catch (const std::exception& e) {  // BEGIN or COMMIT failed: nothing is durable
+    log::error("store_writer: group of {} jobs failed: {}", n, e.what());
+    out.assign(n, outcome{make_gc_error(errc::commit_failed, e.what())});
+  }
+  return group_end::committed;
+}
+
 // Runs up to max_group queued jobs in ONE transaction, then delivers their replies (only
-// after COMMIT). Jobs that cannot run in this group stay at the front of the queue.
+// after COMMIT). First all-or-nothing, which is what almost every group is; if a job fails,
+// the group is rolled back and run again with a savepoint per job, so the failing job is
+// undone alone (every job may run more than once: it must start over, see write_fn). Jobs
+// that cannot run in this group stay at the front of the queue.
 void run_group(pointer self) {
   auto& st = self->state;
   auto n = std::min(st.queue.size(), st.max_group);
@@ -90,30 +142,13 @@ void run_group(pointer self) {
   std::vector<outcome> out;
   out.reserve(n);
   ++st.stats.groups;
-  try {
-    store::transaction tx{*st.conn};
-    for (auto& j : group) {
-      out.push_back(run_job(*st.conn, j.fn));
-      if (!out.back() && !in_transaction(*st.conn)) {
-        // SQLite aborted the whole transaction: the failed job gets its error; the others
-        // (done and rolled back, or not yet run) go back to the queue front, in order.
-        auto failed = out.size() - 1;
-        log::warn("store_writer: transaction aborted by job failure: {}",
-                  error_detail(out.back().error()));
-        deliver(group[failed], out.back());
-        ++st.stats.jobs;
-        for (size_t i = n; i-- > 0;)
-          if (i != failed)
-            st.queue.push_front(std::move(group[i]));
-        return;
-      }
-    }
-    refresh_summaries(*st.conn);
-    tx.commit();
-  } catch (const std::exception& e) {  // BEGIN or COMMIT failed: nothing is durable
-    log::error("store_writer: group of {} jobs failed: {}", n, e.what());
-    out.assign(n, outcome{make_gc_error(errc::commit_failed, e.what())});
+  auto end = try_group(self, group, out, true);
+  if (end == group_end::redo_with_savepoints) {
+    ++st.stats.redone;
+    end = try_group(self, group, out, false);
   }
+  if (end == group_end::requeued)
+    return;
   st.stats.jobs += n;
   for (size_t i = 0; i < n; ++i)
     deliver(group[i], out[i]);

@@ -257,17 +257,22 @@ savepoint::savepoint(connection& c, std::string name) : c_{c}, name_{std::move(n
     valid = valid && ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
                       (ch >= '0' && ch <= '9') || ch == '_');
   if (!valid) fail(SQLITE_MISUSE, "invalid savepoint name", "SAVEPOINT " + name_);
-  c_.exec("SAVEPOINT \"" + name_ + "\"");
+  elided_ = c_.all_or_nothing();
+  if (!elided_) c_.exec("SAVEPOINT \"" + name_ + "\"");
 }
 
 savepoint::~savepoint() {
   if (done_) return;
+  if (elided_) {
+    c_.broken_ = true;
+    return;
+  }
   std::string sql = "ROLLBACK TO \"" + name_ + "\"; RELEASE \"" + name_ + "\"";
   sqlite3_exec(c_.raw(), sql.c_str(), nullptr, nullptr, nullptr);
 }
 
 void savepoint::release() {
-  c_.exec("RELEASE \"" + name_ + "\"");
+  if (!elided_) c_.exec("RELEASE \"" + name_ + "\"");
   done_ = true;
 }
 
@@ -276,6 +281,11 @@ void savepoint::release() {
 namespace gc::store {
 
 bool connection::in_transaction() const { return sqlite3_get_autocommit(db_.get()) == 0; }
+
+void connection::set_all_or_nothing(bool on) {
+  all_or_nothing_ = on;
+  broken_ = false;
+}
 
 void connection::checkpoint_truncate() { exec("PRAGMA wal_checkpoint(TRUNCATE)"); }
 

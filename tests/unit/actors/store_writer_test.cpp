@@ -9,6 +9,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <filesystem>
 #include <stdexcept>
 #include <vector>
@@ -88,6 +89,55 @@ TEST_CASE_METHOD(writer_fixture, "store_writer: a failing job is rolled back alo
   auto s = stats_of(self, w);
   CHECK(s.groups == 2);  // the gate's group + the five
   CHECK(s.jobs == 6);
+  CHECK(s.redone == 1);  // the five: first all-or-nothing, then again with a savepoint per job
+  self->send_exit(w, caf::exit_reason::user_shutdown);
+}
+
+TEST_CASE_METHOD(writer_fixture, "store_writer: a group without failures commits once, without "
+                 "savepoints; a savepoint a job rolls back itself makes the group run again",
+                 "[actors][store_writer]") {
+  auto w = gc::actors::spawn_store_writer(*sys, {db});
+  caf::scoped_actor self{*sys};
+  auto g = std::make_shared<gc::test::gate>();
+  auto h0 = self->request(w, 60s, gc::actors::write_atom_v, gc::test::gate_job(g));
+  REQUIRE(g->wait_entered());
+  auto ran = std::make_shared<std::atomic<int>>(0);
+  // Keeps "a" and "c"; undoes "b" with a savepoint of its own and carries on (no throw out).
+  gc::actors::write_fn partial = [ran](gc::store::connection& c) -> int64_t {
+    ++*ran;
+    c.prepare("INSERT INTO t (v) VALUES ('a')").run();
+    try {
+      gc::store::savepoint sp{c, "try_b"};
+      c.prepare("INSERT INTO t (v) VALUES ('b')").run();
+      c.prepare("INSERT INTO t (v) VALUES ('a')").run();  // UNIQUE violation
+      sp.release();
+    } catch (const gc::store::db_error&) {
+    }
+    c.prepare("INSERT INTO t (v) VALUES ('c')").run();
+    return 7;
+  };
+  auto h1 = self->request(w, 60s, gc::actors::write_atom_v, gc::test::insert_job("x1"));
+  auto h2 = self->request(w, 60s, gc::actors::write_atom_v, partial);
+  auto h3 = self->request(w, 60s, gc::actors::write_atom_v, gc::test::insert_job("x2"));
+  g->open();
+  REQUIRE(await(h0));
+  auto r1 = await(h1), r2 = await(h2), r3 = await(h3);
+  REQUIRE(r1);
+  REQUIRE(r2);
+  REQUIRE(r3);
+  CHECK(*r2 == 7);
+  CHECK(*ran == 2);  // all-or-nothing could not undo "b": the group ran again with savepoints
+  CHECK(gc::test::count_rows(db) == 4);
+  CHECK(gc::test::count_rows(db, "v = 'b'") == 0);
+  CHECK(gc::test::count_rows(db, "v IN ('a', 'c', 'x1', 'x2')") == 4);
+  auto s = stats_of(self, w);
+  CHECK(s.groups == 2);
+  CHECK(s.redone == 1);
+
+  // A group that succeeds runs once.
+  auto h4 = self->request(w, 60s, gc::actors::write_atom_v, gc::test::insert_job("y"));
+  REQUIRE(await(h4));
+  CHECK(stats_of(self, w).redone == 1);
   self->send_exit(w, caf::exit_reason::user_shutdown);
 }
 

@@ -80,6 +80,40 @@ TEST_CASE_METHOD(fixture, "savepoint rolls back to itself unless released", "[st
   CHECK(db.table_exists("t"));
 }
 
+TEST_CASE_METHOD(fixture, "on an all-or-nothing connection a savepoint opens nothing and a lost "
+                 "one marks the transaction broken", "[store][db]") {
+  transaction tx{db};
+  db.set_all_or_nothing(true);
+  insert("a");
+  {
+    savepoint sp{db, "sp_kept"};
+    insert("b");
+    sp.release();
+  }
+  CHECK_FALSE(db.broken());
+  // No SAVEPOINT was opened: releasing one by name would fail.
+  CHECK_THROWS_AS(db.exec("RELEASE \"sp_kept\""), db_error);
+  try {
+    savepoint sp{db, "sp_throw"};
+    insert("c");
+    insert("c");  // UNIQUE violation: the savepoint cannot undo "c"
+  } catch (const db_error& e) {
+    CHECK(e.code() == SQLITE_CONSTRAINT_UNIQUE);
+  }
+  CHECK(db.broken());
+  CHECK(scalar(db, "SELECT count(*) FROM t WHERE x = 'c'") == 1);  // still there: the owner must roll back
+  db.set_all_or_nothing(false);  // back to real savepoints; clears the mark
+  CHECK_FALSE(db.broken());
+  {
+    savepoint sp{db, "sp_lost"};
+    insert("d");
+  }
+  CHECK_FALSE(db.broken());
+  CHECK(scalar(db, "SELECT count(*) FROM t WHERE x = 'd'") == 0);  // rolled back to itself
+  tx.commit();
+  CHECK(rows(db, "SELECT x FROM t ORDER BY id") == std::vector<std::string>{"a", "b", "c"});
+}
+
 TEST_CASE_METHOD(fixture, "statement cache reuses, resets and clears bindings", "[store][db]") {
   insert("a");
   insert("b");
