@@ -2,6 +2,7 @@
 // parse, convert. Permanent failures become skipped records with their reason.
 #include "actors/message_convert.hpp"
 #include "actors/sync_cycle.hpp"
+#include "core/json_parse.hpp"
 #include "core/log.hpp"
 #include "mime/parse.hpp"
 
@@ -108,7 +109,7 @@ struct fetch_state {
         if (e->rate_limited) deps.gate.report_throttle(mailbox, *e);
         return;
       }
-      auto j = json::parse(reply->body, nullptr, false);
+      auto j = parse_json(reply->body);
       if (!j.is_object()) return;
       if (auto it = j.find("messages"); it != j.end() && it->is_array())
         for (const auto& m : *it) handle_json(m);
@@ -126,7 +127,7 @@ struct fetch_state {
         if (failed(ids[i], *e)) again.push_back(ids[i]);
         return;
       }
-      auto j = json::parse(reply->body, nullptr, false);
+      auto j = parse_json(reply->body);
       if (j.is_discarded() || !j.is_object()) skip(ids[i], "permanent", "Gmail answered with unreadable JSON");
       else handle_json(j);
     });
@@ -197,7 +198,7 @@ label_refresh refresh_labels(const sync_deps& deps, const std::string& mailbox, 
           again.push_back(chunk[k]);
           continue;
         }
-        auto j = json::parse((*r)[k].body, nullptr, false);
+        auto j = parse_json((*r)[k].body);
         std::vector<std::string> labels;
         if (j.is_object() && j.contains("labelIds") && j["labelIds"].is_array())
           for (const auto& l : j["labelIds"]) if (l.is_string()) labels.push_back(l.get<std::string>());

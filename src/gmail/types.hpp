@@ -2,6 +2,7 @@
 // Gmail v1 responses as structs (gmail-api.md §2.1). uint64/int64 fields arrive as JSON strings
 // and are converted; base64url payloads (body.data, raw) are kept encoded, decode on demand.
 #include "core/json.hpp"
+#include "core/json_parse.hpp"
 #include "gmail/outcome.hpp"
 
 #include <cstdint>
@@ -104,7 +105,7 @@ outcome<history_list> parse_history_list(const json& j);
 // Parses body text, then applies one of the parsers above.
 template <class T>
 outcome<T> parse_body(std::string_view body, outcome<T> (*parser)(const json&)) {
-  auto j = json::parse(body.begin(), body.end(), nullptr, false);
+  auto j = parse_json(body);
   if (j.is_discarded() || !j.is_object()) return bad_response("the answer is not a JSON object");
   return parser(j);
 }
