@@ -22,7 +22,23 @@ std::vector<std::string> emails_of(const std::vector<mime::address>& v) {
   return out;
 }
 
+core::participants participants_of(const std::optional<mime::address>& from,
+                                   const std::vector<mime::address>& to,
+                                   const std::vector<mime::address>& cc,
+                                   const std::vector<mime::address>& bcc) {
+  core::participants p;
+  p.from = from ? from->email : "";
+  p.to = emails_of(to);
+  p.cc = emails_of(cc);
+  p.bcc = emails_of(bcc);
+  return p;
+}
+
 } // namespace
+
+bool is_matched(const mime::participants& p, const core::match_index& index) {
+  return !index.match(participants_of(p.from, p.to, p.cc, p.bcc)).empty();
+}
 
 bool not_captured(const std::vector<std::string>& label_ids) {
   return std::any_of(label_ids.begin(), label_ids.end(),
@@ -57,12 +73,7 @@ converted convert_message(const mime::message& m, int64_t account_id, const core
     e.attachments.push_back({a.part_id, a.filename, a.mime_type, a.content_id, a.gmail_attachment_id, a.size});
   }
 
-  core::participants p;
-  p.from = f.from_email;
-  p.to = f.to;
-  p.cc = f.cc;
-  p.bcc = emails_of(m.bcc);
-  for (const auto& l : index.match(p))
+  for (const auto& l : index.match(participants_of(m.from, m.to, m.cc, m.bcc)))
     e.links.push_back({l.investor_id, l.contact_id, core::to_string(l.kind), l.matched_address});
   if (!e.links.empty()) {  // matched: keep the body; unmatched mail stays metadata-only
     e.body_text = m.text_body;

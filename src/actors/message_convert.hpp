@@ -4,6 +4,7 @@
 // metadata-only until a rematch matches it).
 #include "core/matching.hpp"
 #include "mime/message.hpp"
+#include "mime/parse.hpp"
 #include "store/email_records.hpp"
 
 namespace gc::actors {
@@ -17,5 +18,8 @@ struct converted {
 bool not_captured(const std::vector<std::string>& label_ids);
 
 converted convert_message(const mime::message& m, int64_t account_id, const core::match_index& index);
+
+// Whether convert_message would link mail with these participants to an investor.
+bool is_matched(const mime::participants& p, const core::match_index& index);
 
 } // namespace gc::actors

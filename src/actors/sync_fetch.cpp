@@ -29,14 +29,17 @@ struct fetch_state {
     done.insert(id);
   }
 
-  // Headers first: unmatched mail is stored metadata-only, so its bodies are never decoded.
+  // One parse per message: the address headers decide first whether it is matched, and only
+  // matched mail has its bodies decoded (unmatched mail is stored metadata-only).
   void handle_json(const json& j) {
     auto id = j.value("id", std::string{});
-    auto parsed = mime::parse_gmail_json(j, {.bodies = false});
+    auto who = mime::gmail_json_participants(j);
+    const bool bodies = who && is_matched(*who, index);
+    auto parsed = mime::parse_gmail_json(j, {.bodies = bodies});
     if (!parsed) return skip(id, "unparseable", parsed.error().message);
     if (not_captured(parsed->label_ids)) return (void)done.insert(id);  // drafts and chats
     auto c = convert_message(*parsed, account_id, index);
-    if (!c.email.links.empty()) {
+    if (!bodies && !c.email.links.empty()) {  // format=raw, or headers the quick read missed
       parsed = mime::parse_gmail_json(j);
       if (!parsed) return skip(id, "unparseable", parsed.error().message);
       c = convert_message(*parsed, account_id, index);

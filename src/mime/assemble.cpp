@@ -27,14 +27,6 @@ std::string crlf_to_lf(std::string s) {
   return out;
 }
 
-std::vector<address> addresses_of(context& cx, const std::vector<header_field>& hs, std::string_view name) {
-  std::vector<address> out;
-  for (auto& h : hs)   // every occurrence: duplicated To/Cc headers are merged
-    if (iequals(h.name, name))
-      for (auto& a : parse_addresses(cx, h.value)) out.push_back(std::move(a));
-  return out;
-}
-
 std::string header_or_empty(const std::vector<header_field>& hs, std::string_view name) {
   auto h = find_header(hs, name);
   return h ? *h : std::string{};
@@ -133,6 +125,14 @@ std::string first_token(const std::string& v) {
 
 std::string child_id(const std::string& parent, size_t index) {
   return parent.empty() ? std::to_string(index) : parent + "." + std::to_string(index);
+}
+
+std::vector<address> addresses_of(context& cx, const std::vector<header_field>& hs, std::string_view name) {
+  std::vector<address> out;
+  for (auto& h : hs)   // every occurrence: duplicated To/Cc headers are merged
+    if (iequals(h.name, name))
+      for (auto& a : parse_addresses(cx, h.value)) out.push_back(std::move(a));
+  return out;
 }
 
 message assemble(context& cx, const part_node& root) {

@@ -35,6 +35,24 @@ std::optional<int64_t> to_int64(const json& v) {
   return out;
 }
 
+std::vector<header_field> headers_of(const json& part) {
+  std::vector<header_field> out;
+  if (auto hs = part.find("headers"); hs != part.end() && hs->is_array())
+    for (auto& h : *hs)
+      if (h.is_object()) {
+        auto name = str(h, "name");
+        if (!name.empty()) out.push_back({std::move(name), unfold(str(h, "value"))});
+      }
+  return out;
+}
+
+// The part parse_gmail_json reads as the message (payload, or a bare MessagePart); null if none.
+const json* payload_of(const json& j) {
+  if (auto p = j.find("payload"); p != j.end() && p->is_object()) return &*p;
+  if (j.contains("mimeType")) return &j;
+  return nullptr;
+}
+
 void fill_params(context& cx, part_node& node) {
   if (auto v = find_header(node.headers, "Content-Type"); v && !v->empty()) {
     auto ct = gobj<GMimeContentType>::adopt(g_mime_content_type_parse(cx.options.get(), v->c_str()));
@@ -65,12 +83,7 @@ part_node convert_part(context& cx, const json& p, const std::string& default_id
   part_node node;
   node.part_id = p.contains("partId") && p["partId"].is_string() ? p["partId"].get<std::string>() : default_id;
   node.part_id = make_valid_utf8(std::move(node.part_id));
-  if (auto hs = p.find("headers"); hs != p.end() && hs->is_array())
-    for (auto& h : *hs)
-      if (h.is_object()) {
-        auto name = str(h, "name");
-        if (!name.empty()) node.headers.push_back({std::move(name), unfold(str(h, "value"))});
-      }
+  node.headers = headers_of(p);
   node.mime_type = ascii_lower(trim(str(p, "mimeType")));
   fill_params(cx, node);
   if (node.mime_type.empty()) node.mime_type = "text/plain";
@@ -143,9 +156,7 @@ result<message> parse_gmail_json(const json& j, gmail_parse_options opts) {
       if (r) detail::fill_gmail_fields(j, *r);
       return r;
     }
-    const json* payload = nullptr;
-    if (auto p = j.find("payload"); p != j.end() && p->is_object()) payload = &*p;
-    else if (j.contains("mimeType")) payload = &j;   // a bare MessagePart
+    const json* payload = detail::payload_of(j);
     if (!payload) return error{"unparseable", "Gmail message has neither payload (format=full) nor raw"};
     detail::context cx;
     cx.skip_bodies = !opts.bodies;
@@ -154,6 +165,28 @@ result<message> parse_gmail_json(const json& j, gmail_parse_options opts) {
     auto m = detail::assemble(cx, root);
     detail::fill_gmail_fields(j, m);
     return m;
+  } catch (const std::exception& e) {
+    return error{"unparseable", std::string("internal error: ") + e.what()};
+  } catch (...) {
+    return error{"unparseable", "internal error"};
+  }
+}
+
+result<participants> gmail_json_participants(const json& j) {
+  try {
+    init_gmime_once();
+    if (!j.is_object()) return error{"unparseable", "Gmail message is not a JSON object"};
+    const json* payload = detail::payload_of(j);
+    if (!payload || j.contains("raw")) return error{"unparseable", "no format=full payload"};
+    detail::context cx;
+    const auto hs = detail::headers_of(*payload);
+    participants p;
+    auto from = detail::addresses_of(cx, hs, "From");
+    if (!from.empty()) p.from = std::move(from.front());
+    p.to = detail::addresses_of(cx, hs, "To");
+    p.cc = detail::addresses_of(cx, hs, "Cc");
+    p.bcc = detail::addresses_of(cx, hs, "Bcc");
+    return p;
   } catch (const std::exception& e) {
     return error{"unparseable", std::string("internal error: ") + e.what()};
   } catch (...) {

@@ -28,4 +28,13 @@ struct gmail_parse_options {
 };
 result<message> parse_gmail_json(const json& gmail_message, gmail_parse_options opts = {});
 
+// The addresses that decide matching (From, To, Cc, Bcc of the message's own headers), read
+// exactly as parse_gmail_json reads them but without walking the parts: lets a caller choose
+// `bodies` before the one full parse. An error for anything but a format=full message.
+struct participants {
+  std::optional<address> from;
+  std::vector<address> to, cc, bcc;
+};
+result<participants> gmail_json_participants(const json& gmail_message);
+
 } // namespace gc::mime

@@ -54,6 +54,8 @@ std::string ascii_lower(std::string_view s);
 std::string trim(std::string_view s);
 std::string decode_text(context& cx, const std::string& value);       // RFC 2047 + 8-bit -> UTF-8
 std::vector<address> parse_addresses(context& cx, const std::string& value);
+// Every address in every header called `name` (duplicated To/Cc headers are merged).
+std::vector<address> addresses_of(context& cx, const std::vector<header_field>& hs, std::string_view name);
 std::optional<std::string> parse_date(const std::string& value);     // -> ISO-8601 UTC
 std::vector<std::string> parse_message_ids(context& cx, const std::string& value);  // normalized
 

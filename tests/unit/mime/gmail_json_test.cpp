@@ -76,6 +76,53 @@ TEST_CASE("without bodies the Gmail JSON path gives the same message minus the b
   }
 }
 
+TEST_CASE("the participants read without the parts are the parser's own", "[mime][gmail_json]") {
+  auto same = [](const std::vector<address>& a, const std::vector<address>& b) {
+    REQUIRE(a.size() == b.size());
+    for (size_t i = 0; i < a.size(); ++i) {
+      CHECK(a[i].email == b[i].email);
+      CHECK(a[i].name == b[i].name);
+      CHECK(a[i].group == b[i].group);
+    }
+  };
+  size_t addresses = 0;
+  for (auto* raw : all_fixtures) {
+    auto j = gc::test::gmail_json_from_raw(*raw, {true, false, true});
+    auto m = parse_json_ok(j);
+    auto p = gmail_json_participants(j);
+    REQUIRE(p);
+    INFO("fixture subject: " << m.subject);
+    REQUIRE(p->from.has_value() == m.from.has_value());
+    if (m.from) CHECK(p->from->email == m.from->email);
+    same(p->to, m.to);
+    same(p->cc, m.cc);
+    same(p->bcc, m.bcc);
+    addresses += m.to.size() + m.cc.size() + m.bcc.size() + (m.from ? 1 : 0);
+  }
+  CHECK(addresses > 20);  // the fixtures carry groups, encoded names, IDN, duplicated headers
+
+  // Hand-written: lower-case names, a second Cc header, an encoded display name, upper case.
+  json j = {{"payload", {{"mimeType", "multipart/mixed"},
+                         {"headers", {{{"name", "from"}, {"value", "=?UTF-8?B?SsO8cmdlbg==?= <J@Fund.Example>"}},
+                                      {{"name", "CC"}, {"value", "a@x.example"}},
+                                      {{"name", "Cc"}, {"value", "Team: b@y.example, c@z.example;"}},
+                                      {{"name", "Bcc"}, {"value", "d@w.example"}}}},
+                         {"parts", {{{"mimeType", "text/plain"}, {"body", {{"data", "aGk"}}}}}}}}};
+  auto p = gmail_json_participants(j);
+  REQUIRE(p);
+  REQUIRE(p->from);
+  CHECK(p->from->email == "j@fund.example");
+  CHECK(p->from->name == "J\u00fcrgen");
+  REQUIRE(p->cc.size() == 3);
+  CHECK(p->cc[1].group == "Team");
+  CHECK(p->bcc.size() == 1);
+  CHECK(p->to.empty());
+
+  CHECK_FALSE(gmail_json_participants(json::array()));
+  CHECK_FALSE(gmail_json_participants(json::object()));
+  CHECK_FALSE(gmail_json_participants(json{{"raw", "aGk"}}));  // format=raw: the caller parses it whole
+}
+
 TEST_CASE("Gmail JSON with pre-decoded header values", "[mime][gmail_json]") {
   for (auto* raw : {&mail::headers_2047, &mail::forwarded, &mail::japanese}) {
     auto from_raw = parse_rfc822(*raw);
