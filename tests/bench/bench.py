@@ -374,27 +374,36 @@ def ingest(args):
             f.write(f"[database]\npath={wd}/notmuch-db\nmail_root={md}\n[new]\ntags=inbox;unread;\n"
                     "[maildir]\nsynchronize_flags=false\n[user]\nname=Bench\nprimary_email=partner@fund.example\n")
         env = capture_env(wd, sim.url, "legacy", 100000, 1000000)
-        runs = {"gmail-capture sync --once": [], "mu index": [], "notmuch new": []}
-        for k in range(args.repeat):
-            # gmail-capture: a fresh database each run.
+
+        def capture(binp):
+            """One `sync --once` of binp on a fresh database (migrated by binp itself)."""
             for p in ("crm.db", "crm.db-wal", "crm.db-shm", "data"):
                 shutil.rmtree(f"{wd}/{p}", ignore_errors=True) if p == "data" else (
                     os.path.exists(f"{wd}/{p}") and os.remove(f"{wd}/{p}"))
-            subprocess.run([args.bin, "migrate"], env=env, check=True, stdout=subprocess.DEVNULL)
+            subprocess.run([binp, "migrate"], env=env, check=True, stdout=subprocess.DEVNULL)
             seed_crm(f"{wd}/crm.db", f"{wd}/crm-seed.json")
             sim_cpu0 = proc_cpu(sim.p.pid)
-            out, wall, cpu, rss = time_v(["taskset", "-c", "0", args.bin, "sync", "--once",
+            out, wall, cpu, rss = time_v(["taskset", "-c", "0", binp, "sync", "--once",
                                           "--account", mailbox], env=env)
             sim_cpu = proc_cpu(sim.p.pid) - sim_cpu0
             if " ok," not in out:
-                raise RuntimeError(f"sync --once did not succeed: {out.strip()}")
+                raise RuntimeError(f"{binp} sync --once did not succeed: {out.strip()}")
             # Captured = sightings in the database (the printed "stored" also counts a message
             # stored again when a threads.get returned it a second time).
             stored = db_counts(f"{wd}/crm.db").get(mailbox, (0,))[0]
+            return out, {"count": stored, "wall": wall, "cpu": cpu, "rss_kb": rss, "sim_cpu": sim_cpu}
+
+        runs = {"gmail-capture sync --once": [], "mu index": [], "notmuch new": []}
+        if args.baseline_bin:  # an older build, interleaved with the others: a side-by-side A/B
+            runs = {"baseline sync --once": [], **runs}
+        for k in range(args.repeat):
+            if args.baseline_bin:
+                _, run = capture(args.baseline_bin)
+                runs["baseline sync --once"].append(run)
+            out, run = capture(args.bin)
             res["sync_output"] = "; ".join(l.strip() for l in out.strip().splitlines())
             res["emails_total"], res["emails_matched"], res["emails_with_body"] = matched_share(f"{wd}/crm.db")
-            runs["gmail-capture sync --once"].append({"count": stored, "wall": wall, "cpu": cpu, "rss_kb": rss,
-                                                     "sim_cpu": sim_cpu})
+            runs["gmail-capture sync --once"].append(run)
             # mu: a fresh muhome each run; only `mu index` is timed.
             mh = f"{wd}/muhome"
             shutil.rmtree(mh, ignore_errors=True)
@@ -507,6 +516,11 @@ def report_ingest(r):
                      f"{f(s['msgs_s'], 0)} | {f(s['vs_mu'], 2)} | {f(s['cpu_s'], 2)} | {f(s['msgs_per_cpu_s'], 0)} | "
                      f"{f(s['peak_rss_mb'], 1)} |")
     s = r["summary"]["gmail-capture sync --once"]
+    if "baseline sync --once" in r["summary"]:
+        b = r["summary"]["baseline sync --once"]
+        lines.append(f"\n`baseline` is the older build given with --baseline-bin, run interleaved on the same "
+                     f"mail: this build takes {f(s['wall_s'] / b['wall_s'], 2)}× its median wall time and "
+                     f"{f(s['cpu_s'] / b['cpu_s'], 2)}× its median CPU time.")
     if r.get("emails_total"):
         lines.append(f"\nThe CRM was seeded with the simulated fund's investors and contacts: "
                      f"{r['emails_matched']} of {r['emails_total']} emails "
@@ -538,9 +552,13 @@ def main():
     ap.add_argument("--quota-timeout", type=float, default=400)
     ap.add_argument("--ingest-messages", type=int, default=20000)
     ap.add_argument("--repeat", type=int, default=3, help="ingest runs per tool (median)")
+    ap.add_argument("--baseline-bin", default=None,
+                    help="ingest: also run this (older) gmail-capture, interleaved, for a side-by-side A/B")
     ap.add_argument("--keep", action="store_true", help="keep the work directories")
     args = ap.parse_args()
     args.bin = os.path.abspath(args.bin)
+    if args.baseline_bin:
+        args.baseline_bin = os.path.abspath(args.baseline_bin)
     if args.workdir:
         os.makedirs(args.workdir, exist_ok=True)
 
