@@ -196,7 +196,8 @@ store_outcome write_one(connection& c, const email_rec& e, const sighting_rec& s
   }
   insert_links(c, out.email_id, e.links);
   insert_attachments(c, out.email_id, e, s);
-  update_email_state(c, out.email_id, out.thread_id, direction);
+  // A new row already has this direction and thread, and is_matched = its links (just written).
+  if (existing) update_email_state(c, out.email_id, out.thread_id, direction);
 
   out.new_sighting = detail::upsert_sighting(c, out.email_id, s);
   c.prepare("DELETE FROM email_skipped_messages WHERE account_id = ?1 AND gmail_message_id = ?2")
