@@ -108,7 +108,7 @@ std::string error_code(const caf::error& err);
 using write_fn = std::function<int64_t(gc::store::connection&)>;
 
 struct writer_stats {
-  uint64_t groups = 0;  // committed (or attempted) transactions
+  uint64_t groups = 0;  // groups run (committed or failed; a redone group counts once)
   uint64_t jobs = 0;    // write jobs run
   uint64_t redone = 0;  // groups rolled back after a failed job and run again with savepoints
 };
