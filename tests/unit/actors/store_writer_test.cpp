@@ -50,29 +50,35 @@ gc::actors::writer_stats stats_of(caf::scoped_actor& self, const store_writer_ac
   return s;
 }
 
+// Runs `jobs` as ONE flush group: a gate job holds the writer while they queue behind it.
+// Their outcomes, in order.
+std::vector<outcome> one_group(caf::scoped_actor& self, const store_writer_actor& w,
+                               const std::vector<gc::actors::write_fn>& jobs) {
+  auto g = std::make_shared<gc::test::gate>();
+  auto h0 = self->request(w, 60s, gc::actors::write_atom_v, gc::test::gate_job(g));
+  REQUIRE(g->wait_entered());
+  std::vector<decltype(h0)> hs;
+  for (const auto& j : jobs) hs.push_back(self->request(w, 60s, gc::actors::write_atom_v, j));
+  g->open();
+  REQUIRE(await(h0));
+  std::vector<outcome> out;
+  for (auto& h : hs) out.push_back(await(h));
+  return out;
+}
+
 } // namespace
 
 TEST_CASE_METHOD(writer_fixture, "store_writer: a failing job is rolled back alone and "
                  "its requester gets the error", "[actors][store_writer]") {
   auto w = gc::actors::spawn_store_writer(*sys, {db});
   caf::scoped_actor self{*sys};
-  auto g = std::make_shared<gc::test::gate>();
-  auto h0 = self->request(w, 60s, gc::actors::write_atom_v, gc::test::gate_job(g));
-  REQUIRE(g->wait_entered());
-  // These five wait behind the gate and then run as ONE group.
-  auto h1 = self->request(w, 60s, gc::actors::write_atom_v, gc::test::insert_job("ok1"));
   gc::actors::write_fn bad = [](gc::store::connection& c) -> int64_t {
     c.prepare("INSERT INTO t (v) VALUES ('bad')").run();  // must be rolled back
     throw std::runtime_error("boom: job refused");
   };
-  auto h2 = self->request(w, 60s, gc::actors::write_atom_v, bad);
-  auto h3 = self->request(w, 60s, gc::actors::write_atom_v, gc::test::insert_job("ok2"));
-  auto h4 = self->request(w, 60s, gc::actors::write_atom_v, gc::test::insert_job("ok1"));
-  auto h5 = self->request(w, 60s, gc::actors::write_atom_v, gc::test::insert_job("ok3"));
-  g->open();
-
-  REQUIRE(await(h0));
-  auto r1 = await(h1), r2 = await(h2), r3 = await(h3), r4 = await(h4), r5 = await(h5);
+  auto r = one_group(self, w, {gc::test::insert_job("ok1"), bad, gc::test::insert_job("ok2"),
+                               gc::test::insert_job("ok1"), gc::test::insert_job("ok3")});
+  auto &r1 = r[0], &r2 = r[1], &r3 = r[2], &r4 = r[3], &r5 = r[4];
   REQUIRE(r1);
   REQUIRE(r3);
   REQUIRE(r5);
@@ -98,9 +104,6 @@ TEST_CASE_METHOD(writer_fixture, "store_writer: a group without failures commits
                  "[actors][store_writer]") {
   auto w = gc::actors::spawn_store_writer(*sys, {db});
   caf::scoped_actor self{*sys};
-  auto g = std::make_shared<gc::test::gate>();
-  auto h0 = self->request(w, 60s, gc::actors::write_atom_v, gc::test::gate_job(g));
-  REQUIRE(g->wait_entered());
   auto ran = std::make_shared<std::atomic<int>>(0);
   // Keeps "a" and "c"; undoes "b" with a savepoint of its own and carries on (no throw out).
   gc::actors::write_fn partial = [ran](gc::store::connection& c) -> int64_t {
@@ -116,12 +119,8 @@ TEST_CASE_METHOD(writer_fixture, "store_writer: a group without failures commits
     c.prepare("INSERT INTO t (v) VALUES ('c')").run();
     return 7;
   };
-  auto h1 = self->request(w, 60s, gc::actors::write_atom_v, gc::test::insert_job("x1"));
-  auto h2 = self->request(w, 60s, gc::actors::write_atom_v, partial);
-  auto h3 = self->request(w, 60s, gc::actors::write_atom_v, gc::test::insert_job("x2"));
-  g->open();
-  REQUIRE(await(h0));
-  auto r1 = await(h1), r2 = await(h2), r3 = await(h3);
+  auto r = one_group(self, w, {gc::test::insert_job("x1"), partial, gc::test::insert_job("x2")});
+  auto &r1 = r[0], &r2 = r[1], &r3 = r[2];
   REQUIRE(r1);
   REQUIRE(r2);
   REQUIRE(r3);
@@ -145,20 +144,13 @@ TEST_CASE_METHOD(writer_fixture, "store_writer: when SQLite aborts the whole tra
                  "the other jobs are re-run, not lost", "[actors][store_writer]") {
   auto w = gc::actors::spawn_store_writer(*sys, {db});
   caf::scoped_actor self{*sys};
-  auto g = std::make_shared<gc::test::gate>();
-  auto h0 = self->request(w, 60s, gc::actors::write_atom_v, gc::test::gate_job(g));
-  REQUIRE(g->wait_entered());
-  auto h1 = self->request(w, 60s, gc::actors::write_atom_v, gc::test::insert_job("before"));
   // Stands in for errors after which SQLite rolls back everything (SQLITE_FULL, IOERR...).
   gc::actors::write_fn rogue = [](gc::store::connection& c) -> int64_t {
     c.exec("ROLLBACK");
     return 0;
   };
-  auto h2 = self->request(w, 60s, gc::actors::write_atom_v, rogue);
-  auto h3 = self->request(w, 60s, gc::actors::write_atom_v, gc::test::insert_job("after"));
-  g->open();
-  REQUIRE(await(h0));
-  auto r1 = await(h1), r2 = await(h2), r3 = await(h3);
+  auto r = one_group(self, w, {gc::test::insert_job("before"), rogue, gc::test::insert_job("after")});
+  auto &r1 = r[0], &r2 = r[1], &r3 = r[2];
   REQUIRE(r1);
   REQUIRE(r3);
   REQUIRE_FALSE(r2);
@@ -174,18 +166,10 @@ TEST_CASE_METHOD(writer_fixture, "store_writer: groups are capped at max_group",
                  "[actors][store_writer]") {
   auto w = gc::actors::spawn_store_writer(*sys, {db, 4});
   caf::scoped_actor self{*sys};
-  auto g = std::make_shared<gc::test::gate>();
-  auto h0 = self->request(w, 60s, gc::actors::write_atom_v, gc::test::gate_job(g));
-  REQUIRE(g->wait_entered());
-  std::vector<decltype(h0)> hs;
-  for (int i = 0; i < 10; ++i)
-    hs.push_back(
-      self->request(w, 60s, gc::actors::write_atom_v, gc::test::insert_job("v" + std::to_string(i))));
-  g->open();
-  REQUIRE(await(h0));
+  std::vector<gc::actors::write_fn> jobs;
+  for (int i = 0; i < 10; ++i) jobs.push_back(gc::test::insert_job("v" + std::to_string(i)));
   std::vector<int64_t> ids;
-  for (auto& h : hs) {
-    auto r = await(h);
+  for (auto& r : one_group(self, w, jobs)) {
     REQUIRE(r);
     ids.push_back(*r);
   }
