@@ -212,6 +212,12 @@ statement connection::prepare(std::string_view sql) {
 int64_t connection::last_insert_id() const { return sqlite3_last_insert_rowid(db_.get()); }
 int connection::changes() const { return sqlite3_changes(db_.get()); }
 
+int64_t connection::full_scan_steps() const {
+  int64_t n = 0;
+  for (const auto& [sql, c] : cache_) n += sqlite3_stmt_status(c.stmt.get(), SQLITE_STMTSTATUS_FULLSCAN_STEP, 0);
+  return n;
+}
+
 bool connection::table_exists(std::string_view name) {
   auto st = prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1");
   st.bind(1, name);

@@ -94,6 +94,10 @@ public:
   void checkpoint_truncate();                               // PRAGMA wal_checkpoint(TRUNCATE)
   sqlite3* raw() const { return db_.get(); }
   const std::string& path() const { return path_; }
+  // Rows that this connection's cached statements stepped through in full-table scans since
+  // each was prepared (SQLITE_STMTSTATUS_FULLSCAN_STEP). A write path whose count grows with
+  // the database slows down as the mailbox grows: tests compare it before and after a write.
+  int64_t full_scan_steps() const;
 
   // All-or-nothing mode, for an owner that can redo its whole transaction (the store writer):
   // savepoints are not opened, so SQLite copies no page into a savepoint journal (measured at

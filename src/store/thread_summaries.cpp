@@ -13,9 +13,12 @@ using namespace std::string_literals;
 // The live emails of the dirty threads; per thread the latest (highest id on a tie) with the
 // count; per (thread, investor) the highest link id. Same definitions as the aggregate of
 // email_query_repo, which reads these rows.
+// CROSS JOIN keeps the dirty list as the outer loop: with a plain JOIN (and no ANALYZE
+// statistics) SQLite scans all of emails and looks each row up in the dirty list, so every
+// commit read the whole table and ingest slowed as the mailbox grew.
 const std::string rebuild_sql =
     "WITH live AS (SELECT e.id AS eid, e.thread_id AS tid, "s + msg_ms_sql + " AS ms FROM "
-    "email_threads_dirty d JOIN emails e ON e.thread_id = d.thread_id WHERE EXISTS (SELECT 1 "
+    "email_threads_dirty d CROSS JOIN emails e ON e.thread_id = d.thread_id WHERE EXISTS (SELECT 1 "
     "FROM email_account_messages s WHERE s.email_id = e.id AND s.deleted_at IS NULL)), "
     "top AS (SELECT tid, eid, ms, n FROM (SELECT tid, eid, ms, count(*) OVER (PARTITION BY tid) "
     "AS n, row_number() OVER (PARTITION BY tid ORDER BY ms DESC, eid DESC) AS rn FROM live) "
