@@ -33,13 +33,13 @@ struct fetch_state {
   // matched mail has its bodies decoded (unmatched mail is stored metadata-only).
   void handle_json(const json& j) {
     auto id = j.value("id", std::string{});
-    auto who = mime::gmail_json_participants(j);
-    const bool bodies = who && is_matched(*who, index);
-    auto parsed = mime::parse_gmail_json(j, {.bodies = bodies});
+    bool bodies = true;  // format=raw is parsed whole
+    auto parsed = mime::parse_gmail_json(
+        j, {.bodies_if = [&](const mime::participants& who) { return bodies = is_matched(who, index); }});
     if (!parsed) return skip(id, "unparseable", parsed.error().message);
     if (not_captured(parsed->label_ids)) return (void)done.insert(id);  // drafts and chats
     auto c = convert_message(*parsed, account_id, index);
-    if (!bodies && !c.email.links.empty()) {  // format=raw, or headers the quick read missed
+    if (!bodies && !c.email.links.empty()) {  // matched on more than the participants said
       parsed = mime::parse_gmail_json(j);
       if (!parsed) return skip(id, "unparseable", parsed.error().message);
       c = convert_message(*parsed, account_id, index);

@@ -135,7 +135,37 @@ std::vector<address> addresses_of(context& cx, const std::vector<header_field>& 
   return out;
 }
 
-message assemble(context& cx, const part_node& root) {
+root_addresses read_root_addresses(const std::vector<header_field>& hs) {
+  context scratch;
+  auto read = [&](std::string_view name) {
+    // A warning the scratch context drops as a repeat of an earlier header's is dropped by the
+    // message's context too: that header's replay comes first.
+    const size_t before = scratch.warnings.size();
+    parsed_addresses p;
+    p.list = addresses_of(scratch, hs, name);
+    p.warnings.assign(scratch.warnings.begin() + static_cast<std::ptrdiff_t>(before), scratch.warnings.end());
+    return p;
+  };
+  root_addresses r;
+  r.from = read("From");
+  r.to = read("To");
+  r.cc = read("Cc");
+  r.bcc = read("Bcc");
+  return r;
+}
+
+namespace {
+
+std::vector<address> take_or_parse(context& cx, const std::vector<header_field>& hs, std::string_view name,
+                                   parsed_addresses* pre) {
+  if (!pre) return addresses_of(cx, hs, name);
+  for (auto& w : pre->warnings) cx.warn(std::move(w));
+  return std::move(pre->list);
+}
+
+} // namespace
+
+message assemble(context& cx, const part_node& root, root_addresses* pre) {
   message m;
   auto& hs = root.headers;
   m.message_id_raw = make_valid_utf8(header_or_empty(hs, "Message-ID"));
@@ -147,13 +177,13 @@ message assemble(context& cx, const part_node& root) {
   m.references = parse_message_ids(cx, header_or_empty(hs, "References"));
 
   m.subject = decode_text(cx, header_or_empty(hs, "Subject"));
-  auto from = addresses_of(cx, hs, "From");
+  auto from = take_or_parse(cx, hs, "From", pre ? &pre->from : nullptr);
   if (!from.empty()) m.from = from.front();
   else if (find_header(hs, "From")) cx.warn("unparseable From header");
   m.sender = addresses_of(cx, hs, "Sender");
-  m.to = addresses_of(cx, hs, "To");
-  m.cc = addresses_of(cx, hs, "Cc");
-  m.bcc = addresses_of(cx, hs, "Bcc");
+  m.to = take_or_parse(cx, hs, "To", pre ? &pre->to : nullptr);
+  m.cc = take_or_parse(cx, hs, "Cc", pre ? &pre->cc : nullptr);
+  m.bcc = take_or_parse(cx, hs, "Bcc", pre ? &pre->bcc : nullptr);
   m.reply_to = addresses_of(cx, hs, "Reply-To");
 
   m.date_raw = make_valid_utf8(header_or_empty(hs, "Date"));

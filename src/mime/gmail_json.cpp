@@ -79,11 +79,13 @@ void fill_params(context& cx, part_node& node) {
   }
 }
 
-part_node convert_part(context& cx, const json& p, const std::string& default_id, int depth) {
+// `headers`: the part's headers_of(p).
+part_node convert_part(context& cx, const json& p, const std::string& default_id, int depth,
+                       std::vector<header_field> headers) {
   part_node node;
   node.part_id = p.contains("partId") && p["partId"].is_string() ? p["partId"].get<std::string>() : default_id;
   node.part_id = make_valid_utf8(std::move(node.part_id));
-  node.headers = headers_of(p);
+  node.headers = std::move(headers);
   node.mime_type = ascii_lower(trim(str(p, "mimeType")));
   fill_params(cx, node);
   if (node.mime_type.empty()) node.mime_type = "text/plain";
@@ -117,7 +119,7 @@ part_node convert_part(context& cx, const json& p, const std::string& default_id
   if (has_parts) {
     size_t i = 0;
     for (auto& c : *parts) {
-      if (c.is_object()) node.children.push_back(convert_part(cx, c, child_id(node.part_id, i), depth + 1));
+      if (c.is_object()) node.children.push_back(convert_part(cx, c, child_id(node.part_id, i), depth + 1, headers_of(c)));
       else cx.warn("part " + label(child_id(node.part_id, i)) + " is not an object");
       ++i;
     }
@@ -159,34 +161,24 @@ result<message> parse_gmail_json(const json& j, gmail_parse_options opts) {
     const json* payload = detail::payload_of(j);
     if (!payload) return error{"unparseable", "Gmail message has neither payload (format=full) nor raw"};
     detail::context cx;
-    cx.skip_bodies = !opts.bodies;
-    auto root = detail::convert_part(cx, *payload, "", 0);
+    auto headers = detail::headers_of(*payload);
+    std::optional<detail::root_addresses> pre;
+    bool bodies = opts.bodies;
+    if (opts.bodies_if) {
+      pre = detail::read_root_addresses(headers);
+      participants who;
+      if (!pre->from.list.empty()) who.from = pre->from.list.front();
+      who.to = pre->to.list;
+      who.cc = pre->cc.list;
+      who.bcc = pre->bcc.list;
+      bodies = opts.bodies_if(who);
+    }
+    cx.skip_bodies = !bodies;
+    auto root = detail::convert_part(cx, *payload, "", 0, std::move(headers));
     if (root.headers.empty()) cx.warn("Gmail payload has no headers");
-    auto m = detail::assemble(cx, root);
+    auto m = detail::assemble(cx, root, pre ? &*pre : nullptr);
     detail::fill_gmail_fields(j, m);
     return m;
-  } catch (const std::exception& e) {
-    return error{"unparseable", std::string("internal error: ") + e.what()};
-  } catch (...) {
-    return error{"unparseable", "internal error"};
-  }
-}
-
-result<participants> gmail_json_participants(const json& j) {
-  try {
-    init_gmime_once();
-    if (!j.is_object()) return error{"unparseable", "Gmail message is not a JSON object"};
-    const json* payload = detail::payload_of(j);
-    if (!payload || j.contains("raw")) return error{"unparseable", "no format=full payload"};
-    detail::context cx;
-    const auto hs = detail::headers_of(*payload);
-    participants p;
-    auto from = detail::addresses_of(cx, hs, "From");
-    if (!from.empty()) p.from = std::move(from.front());
-    p.to = detail::addresses_of(cx, hs, "To");
-    p.cc = detail::addresses_of(cx, hs, "Cc");
-    p.bcc = detail::addresses_of(cx, hs, "Bcc");
-    return p;
   } catch (const std::exception& e) {
     return error{"unparseable", std::string("internal error: ") + e.what()};
   } catch (...) {

@@ -7,6 +7,7 @@
 #include "core/result.hpp"
 #include "mime/message.hpp"
 
+#include <functional>
 #include <string_view>
 
 namespace gc::mime {
@@ -17,24 +18,24 @@ inline constexpr size_t max_html_for_text = 4u << 20;      // HTML bytes turned 
 // Gmail format=raw after base64url decoding is exactly this.
 result<message> parse_rfc822(std::string_view raw);
 
-// A Gmail Message resource (users.messages.get format=full, or format=raw: then "raw" is
-// decoded and parsed as RFC 822). Also accepts a bare MessagePart (an object with "mimeType").
-// Gmail fields: id, threadId, labelIds, snippet, historyId, internalDate (string or number).
-// `bodies` false: headers, structure and sizes only (no part data decoded: text_body and
-// html_body stay empty) — what deciding whether mail is matched needs, at a fraction of the
-// cost; unmatched mail is stored without its body anyway.
-struct gmail_parse_options {
-  bool bodies = true;
-};
-result<message> parse_gmail_json(const json& gmail_message, gmail_parse_options opts = {});
-
-// The addresses that decide matching (From, To, Cc, Bcc of the message's own headers), read
-// exactly as parse_gmail_json reads them but without walking the parts: lets a caller choose
-// `bodies` before the one full parse. An error for anything but a format=full message.
+// The addresses that decide matching: From, To, Cc, Bcc of the message's own headers.
 struct participants {
   std::optional<address> from;
   std::vector<address> to, cc, bcc;
 };
-result<participants> gmail_json_participants(const json& gmail_message);
+
+// A Gmail Message resource (users.messages.get format=full, or format=raw: then "raw" is
+// decoded and parsed as RFC 822). Also accepts a bare MessagePart (an object with "mimeType").
+// Gmail fields: id, threadId, labelIds, snippet, historyId, internalDate (string or number).
+// `bodies` false: headers, structure and sizes only (no part data decoded: text_body and
+// html_body stay empty) — at a fraction of the cost; unmatched mail is stored without its body
+// anyway. `bodies_if`, when set, decides `bodies` of a format=full message from its
+// participants, read before the parts and not read again: the syncer stores the bodies of
+// matched mail only. It is not called for format=raw (always parsed whole).
+struct gmail_parse_options {
+  bool bodies = true;
+  std::function<bool(const participants&)> bodies_if;
+};
+result<message> parse_gmail_json(const json& gmail_message, gmail_parse_options opts = {});
 
 } // namespace gc::mime

@@ -71,7 +71,19 @@ std::string to_utf8(context& cx, std::string_view bytes, std::string_view charse
 // Converts a GMime object tree (rfc822.cpp); also used by the JSON path for message/rfc822
 // parts whose bytes Gmail sent inline.
 std::optional<part_node> parse_bytes_to_tree(context& cx, std::string_view raw, const std::string& id, int depth);
-message assemble(context& cx, const part_node& root);
+// An address header read before the assembly (the matching decision needs it first): the list
+// and the warnings its parse gave, which assemble replays in place so that the message's
+// warnings keep the order of a single pass.
+struct parsed_addresses {
+  std::vector<address> list;
+  std::vector<std::string> warnings;
+};
+struct root_addresses {
+  parsed_addresses from, to, cc, bcc;
+};
+root_addresses read_root_addresses(const std::vector<header_field>& hs);
+// `pre`: the root's From/To/Cc/Bcc already read (taken, not parsed again).
+message assemble(context& cx, const part_node& root, root_addresses* pre = nullptr);
 std::string child_id(const std::string& parent, size_t index);
 
 } // namespace gc::mime::detail

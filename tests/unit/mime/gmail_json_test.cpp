@@ -76,7 +76,7 @@ TEST_CASE("without bodies the Gmail JSON path gives the same message minus the b
   }
 }
 
-TEST_CASE("the participants read without the parts are the parser's own", "[mime][gmail_json]") {
+TEST_CASE("the participants that decide the bodies are the parser's own, read once", "[mime][gmail_json]") {
   auto same = [](const std::vector<address>& a, const std::vector<address>& b) {
     REQUIRE(a.size() == b.size());
     for (size_t i = 0; i < a.size(); ++i) {
@@ -85,30 +85,55 @@ TEST_CASE("the participants read without the parts are the parser's own", "[mime
       CHECK(a[i].group == b[i].group);
     }
   };
+  // The participants bodies_if saw, and the message parsed with the bodies it chose.
+  auto parse_deciding = [](const json& j, bool want) {
+    std::optional<participants> seen;
+    auto m = parse_gmail_json(j, {.bodies_if = [&](const participants& p) {
+      seen = p;
+      return want;
+    }});
+    return std::pair{std::move(seen), std::move(m)};
+  };
   size_t addresses = 0;
   for (auto* raw : all_fixtures) {
     auto j = gc::test::gmail_json_from_raw(*raw, {true, false, true});
-    auto m = parse_json_ok(j);
-    auto p = gmail_json_participants(j);
-    REQUIRE(p);
-    INFO("fixture subject: " << m.subject);
-    REQUIRE(p->from.has_value() == m.from.has_value());
-    if (m.from) CHECK(p->from->email == m.from->email);
-    same(p->to, m.to);
-    same(p->cc, m.cc);
-    same(p->bcc, m.bcc);
-    addresses += m.to.size() + m.cc.size() + m.bcc.size() + (m.from ? 1 : 0);
+    auto whole = parse_json_ok(j);
+    INFO("fixture subject: " << whole.subject);
+    for (bool want : {true, false}) {
+      auto [p, m] = parse_deciding(j, want);
+      REQUIRE(p);
+      REQUIRE(m);
+      REQUIRE(p->from.has_value() == whole.from.has_value());
+      if (whole.from) CHECK(p->from->email == whole.from->email);
+      same(p->to, whole.to);
+      same(p->cc, whole.cc);
+      same(p->bcc, whole.bcc);
+      same(m->to, whole.to);
+      same(m->cc, whole.cc);
+      same(m->bcc, whole.bcc);
+      // The addresses taken from the first read leave the warnings as one pass gives them.
+      auto lean = parse_gmail_json(j, {.bodies = want});
+      REQUIRE(lean);
+      CHECK(m->parse_warnings == lean->parse_warnings);
+      CHECK(m->text_body == lean->text_body);
+      CHECK(m->html_body == lean->html_body);
+      if (!want) CHECK((m->text_body.empty() && m->html_body.empty()));
+    }
+    addresses += whole.to.size() + whole.cc.size() + whole.bcc.size() + (whole.from ? 1 : 0);
   }
   CHECK(addresses > 20);  // the fixtures carry groups, encoded names, IDN, duplicated headers
 
-  // Hand-written: lower-case names, a second Cc header, an encoded display name, upper case.
+  // Hand-written: lower-case names, a second Cc header, an encoded display name, upper case,
+  // and address headers that warn (an unknown charset, a broken list) between other warnings.
   json j = {{"payload", {{"mimeType", "multipart/mixed"},
                          {"headers", {{{"name", "from"}, {"value", "=?UTF-8?B?SsO8cmdlbg==?= <J@Fund.Example>"}},
                                       {{"name", "CC"}, {"value", "a@x.example"}},
                                       {{"name", "Cc"}, {"value", "Team: b@y.example, c@z.example;"}},
-                                      {{"name", "Bcc"}, {"value", "d@w.example"}}}},
+                                      {{"name", "Bcc"}, {"value", "=?x-nonsense?Q?D?= <d@w.example>"}},
+                                      {{"name", "To"}, {"value", "=?x-nonsense?Q?E?= <e@v.example>, <<>>"}},
+                                      {{"name", "Sender"}, {"value", "=?x-other?Q?S?= <s@u.example>"}}}},
                          {"parts", {{{"mimeType", "text/plain"}, {"body", {{"data", "aGk"}}}}}}}}};
-  auto p = gmail_json_participants(j);
+  auto [p, m] = parse_deciding(j, true);
   REQUIRE(p);
   REQUIRE(p->from);
   CHECK(p->from->email == "j@fund.example");
@@ -116,11 +141,23 @@ TEST_CASE("the participants read without the parts are the parser's own", "[mime
   REQUIRE(p->cc.size() == 3);
   CHECK(p->cc[1].group == "Team");
   CHECK(p->bcc.size() == 1);
-  CHECK(p->to.empty());
+  CHECK(p->to.size() >= 1);
+  REQUIRE(m);
+  auto lean = parse_gmail_json(j);
+  REQUIRE(lean);
+  CHECK(m->parse_warnings == lean->parse_warnings);
+  CHECK(m->parse_warnings.size() >= 2);
+  CHECK(m->text_body == "hi");
 
-  CHECK_FALSE(gmail_json_participants(json::array()));
-  CHECK_FALSE(gmail_json_participants(json::object()));
-  CHECK_FALSE(gmail_json_participants(json{{"raw", "aGk"}}));  // format=raw: the caller parses it whole
+  // format=raw is parsed whole: nothing to decide.
+  bool asked = false;
+  auto r = parse_gmail_json(json{{"raw", "RnJvbTogYUBiLmV4YW1wbGUNCg0KaGk"}}, {.bodies_if = [&](const participants&) {
+    asked = true;
+    return false;
+  }});
+  REQUIRE(r);
+  CHECK_FALSE(asked);
+  CHECK(r->text_body == "hi");
 }
 
 TEST_CASE("Gmail JSON with pre-decoded header values", "[mime][gmail_json]") {
