@@ -50,11 +50,15 @@ void merge_into(connection& c, int64_t target, const std::vector<int64_t>& other
 int64_t resolve_thread(connection& c, const std::vector<core::thread_key>& keys,
                        std::optional<int64_t> current) {
   std::vector<int64_t> found;
+  std::vector<bool> known(keys.size(), false);  // has a row already (a merge re-points it)
   if (current) found.push_back(*current);
-  for (const auto& k : keys) {
+  for (size_t i = 0; i < keys.size(); ++i) {
     auto st = c.prepare("SELECT thread_id FROM email_thread_keys WHERE kind = ?1 AND key = ?2");
-    st.bind(1, k.kind).bind(2, k.key);
-    if (st.step()) found.push_back(st.int64(0));
+    st.bind(1, keys[i].kind).bind(2, keys[i].key);
+    if (st.step()) {
+      found.push_back(st.int64(0));
+      known[i] = true;
+    }
   }
   auto plan = core::plan_thread(std::move(found));
   int64_t target = 0;
@@ -65,24 +69,46 @@ int64_t resolve_thread(connection& c, const std::vector<core::thread_key>& keys,
     target = *plan.target;
     if (!plan.merge.empty()) merge_into(c, target, plan.merge);
   }
-  for (const auto& k : keys) {
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (known[i]) continue;
     c.prepare("INSERT INTO email_thread_keys (kind, key, thread_id) VALUES (?1, ?2, ?3) "
               "ON CONFLICT (kind, key) DO NOTHING")
-        .bind(1, k.kind)
-        .bind(2, k.key)
+        .bind(1, keys[i].kind)
+        .bind(2, keys[i].key)
         .bind(3, target)
         .run();
   }
   return target;
 }
 
+namespace {
+
+// The earlier (or later) of two optional ISO-8601 texts.
+std::optional<std::string> pick(std::optional<std::string> a, std::optional<std::string> b, bool earlier) {
+  if (!a) return b;
+  if (!b) return a;
+  return (earlier ? *b < *a : *b > *a) ? b : a;
+}
+
+} // namespace
+
 void refresh_thread(connection& c, int64_t thread_id) {
-  auto stats = c.prepare(std::string{"SELECT count(*), min(t), max(t) FROM (SELECT "} + msg_time +
-                         " AS t FROM emails WHERE thread_id = ?1)");
+  // min/max of msg_time, without formatting every message's time: the extremes of
+  // internalDate (formatted once each; the fixed-width text sorts as the numbers do) and of
+  // sent_at where there is no internalDate, compared as text.
+  auto stats = c.prepare(
+      "SELECT n, CASE WHEN lo IS NOT NULL THEN strftime('%Y-%m-%dT%H:%M:%S', lo / 1000, 'unixepoch') "
+      "|| printf('.%03dZ', lo % 1000) END, CASE WHEN hi IS NOT NULL THEN strftime('%Y-%m-%dT%H:%M:%S', "
+      "hi / 1000, 'unixepoch') || printf('.%03dZ', hi % 1000) END, slo, shi FROM (SELECT count(*) AS n, "
+      "min(CASE WHEN internal_date > 0 THEN internal_date END) AS lo, max(CASE WHEN internal_date > 0 "
+      "THEN internal_date END) AS hi, min(CASE WHEN internal_date > 0 THEN NULL ELSE sent_at END) AS "
+      "slo, max(CASE WHEN internal_date > 0 THEN NULL ELSE sent_at END) AS shi FROM emails WHERE "
+      "thread_id = ?1)");
   stats.bind(1, thread_id);
   stats.step();
   const int64_t count = stats.int64(0);
-  const auto first = stats.opt_text(1), last = stats.opt_text(2);
+  const auto first = pick(stats.opt_text(1), stats.opt_text(3), true);
+  const auto last = pick(stats.opt_text(2), stats.opt_text(4), false);
 
   auto subj = c.prepare(std::string{"SELECT subject FROM emails WHERE thread_id = ?1 AND "
                                     "trim(coalesce(subject, '')) != '' ORDER BY "} +

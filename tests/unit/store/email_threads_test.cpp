@@ -138,3 +138,22 @@ TEST_CASE_METHOD(email_db, "thread times fall back to the Date header", "[store]
                  "email_threads") ==
         strings{"Dated|2023-05-06T07:08:09.000Z|2023-05-06T07:08:09.000Z|1"});
 }
+
+TEST_CASE_METHOD(email_db, "thread times compare internalDate and Date-header times as one timeline",
+                 "[store][email][threads]") {
+  auto r = repo();
+  auto dated = [&](const std::string& msgid, int64_t internal_ms, const std::string& sent, const std::string& gid) {
+    auto e = inbound_email(msgid, "Timeline");
+    e.internal_date_ms = internal_ms;
+    e.sent_at = sent;
+    REQUIRE(r.store_message(e, seen(alice, gid, "gt")).ok());
+  };
+  dated("m1@acme.com", 1700000000000, "2020-01-01T00:00:00.000Z", "a1");  // 2023-11-14T22:13:20Z
+  dated("m2@acme.com", 0, "2023-01-02T03:04:05.000Z", "a2");              // only its Date header
+  CHECK(rows(db, "SELECT first_message_at, last_message_at, message_count FROM email_threads") ==
+        strings{"2023-01-02T03:04:05.000Z|2023-11-14T22:13:20.000Z|2"});
+  dated("m3@acme.com", 0, "2024-06-07T08:09:10.000Z", "a3");
+  dated("m4@acme.com", 1600000000123, "2024-12-31T00:00:00.000Z", "a4");  // 2020-09-13T12:26:40.123Z
+  CHECK(rows(db, "SELECT first_message_at, last_message_at, message_count FROM email_threads") ==
+        strings{"2020-09-13T12:26:40.123Z|2024-06-07T08:09:10.000Z|4"});
+}
