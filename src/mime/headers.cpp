@@ -3,7 +3,6 @@
 #include "core/clock.hpp"
 #include "mime/part_tree.hpp"
 
-#include <algorithm>
 #include <chrono>
 
 namespace gc::mime::detail {
@@ -80,14 +79,13 @@ std::string trim(std::string_view s) {
 }
 
 std::string unfold(std::string_view raw) {
-  if (raw.find_first_of("\r\n") == std::string_view::npos) return trim(raw);  // most values
+  // Two memchr scans; find_first_of would call memchr once per character.
+  if (raw.find('\r') == std::string_view::npos && raw.find('\n') == std::string_view::npos)
+    return trim(raw);  // most values
   std::string out;
   out.reserve(raw.size());
-  for (size_t i = 0; i < raw.size();) {
-    const size_t end = std::min(raw.find_first_of("\r\n", i), raw.size());
-    out.append(raw.substr(i, end - i));
-    i = end + 1;
-  }
+  for (char c : raw)
+    if (c != '\r' && c != '\n') out += c;
   return trim(out);
 }
 
