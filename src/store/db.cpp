@@ -3,6 +3,7 @@
 #include "core/log.hpp"
 
 #include <chrono>
+#include <mutex>
 #include <sqlite3.h>
 
 namespace gc::store {
@@ -140,8 +141,24 @@ std::optional<int64_t> statement::opt_int64(int col) const {
 
 // ---- connection --------------------------------------------------------------------------
 
+namespace {
+
+// Process-wide SQLite settings, before SQLite initializes (sqlite3_config refuses them after;
+// then the defaults stay, which are correct, only slower).
+void configure_sqlite_once() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    // No global memory statistics (nothing here reads them): SQLite's malloc and free then
+    // take no process-wide mutex, ~2% of the instructions of an ingest.
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+  });
+}
+
+} // namespace
+
 connection::connection(const std::string& path, open_mode mode, int busy_timeout_ms)
     : path_{path} {
+  configure_sqlite_once();
   bool ro = mode == open_mode::read_only;
   int flags = SQLITE_OPEN_NOMUTEX |
               (ro ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);

@@ -38,6 +38,14 @@ TEST_CASE_METHOD(fixture, "connection sets WAL, foreign keys and synchronous=NOR
   CHECK(db.path() == path);
 }
 
+// SQLite is configured before its first connection: without global memory statistics its
+// malloc and free take no process-wide mutex (SQLite then counts nothing).
+TEST_CASE_METHOD(fixture, "SQLite keeps no global memory statistics", "[store][db]") {
+  for (int i = 0; i < 50; ++i) insert("row " + std::to_string(i));
+  CHECK(scalar(db, "SELECT count(*) FROM t") == 50);
+  CHECK(sqlite3_memory_used() == 0);
+}
+
 TEST_CASE_METHOD(fixture, "transaction commits, and rolls back on exception", "[store][db]") {
   {
     transaction tx{db};
