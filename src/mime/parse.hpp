@@ -38,4 +38,9 @@ struct gmail_parse_options {
 };
 result<message> parse_gmail_json(const json& gmail_message, gmail_parse_options opts = {});
 
+// The same, from the fields already read (mime/gmail_input.hpp: read_gmail_message reads them
+// straight from the text).
+struct gmail_message_in;
+result<message> parse_gmail_input(const gmail_message_in& gmail_message, gmail_parse_options opts = {});
+
 } // namespace gc::mime
