@@ -4,6 +4,7 @@
 #include "actors/sync_cycle.hpp"
 #include "core/json_parse.hpp"
 #include "core/log.hpp"
+#include "mime/gmail_input.hpp"
 #include "mime/parse.hpp"
 
 #include <future>
@@ -31,21 +32,21 @@ struct fetch_state {
 
   // One parse per message: the address headers decide first whether it is matched, and only
   // matched mail has its bodies decoded (unmatched mail is stored metadata-only).
-  void handle_json(const json& j) {
-    auto id = j.value("id", std::string{});
+  void handle(const mime::gmail_message_in& in) {
+    const auto& id = in.id;
     bool bodies = true;  // format=raw is parsed whole
-    auto parsed = mime::parse_gmail_json(
-        j, {.bodies_if = [&](const mime::participants& who) { return bodies = is_matched(who, index); }});
+    auto parsed = mime::parse_gmail_input(
+        in, {.bodies_if = [&](const mime::participants& who) { return bodies = is_matched(who, index); }});
     if (!parsed) return skip(id, "unparseable", parsed.error().message);
     if (not_captured(parsed->label_ids)) return (void)done.insert(id);  // drafts and chats
     auto c = convert_message(*parsed, account_id, index);
     if (!bodies && !c.email.links.empty()) {  // matched on more than the participants said
-      parsed = mime::parse_gmail_json(j);
+      parsed = mime::parse_gmail_input(in);
       if (!parsed) return skip(id, "unparseable", parsed.error().message);
       c = convert_message(*parsed, account_id, index);
     }
     done.insert(id);
-    c.email.size_estimate = j.value("sizeEstimate", int64_t{0});
+    c.email.size_estimate = in.size_estimate;
     out.messages.emplace_back(std::move(c.email), std::move(c.sighting));
   }
 
@@ -112,10 +113,16 @@ struct fetch_state {
         if (e->rate_limited) deps.gate.report_throttle(mailbox, *e);
         return;
       }
+      // Read straight from the text; text the direct reader refuses is parsed first.
+      if (auto msgs = mime::read_gmail_thread(reply->body)) {
+        for (const auto& m : *msgs) handle(m);
+        return;
+      }
       auto j = parse_json(reply->body);
       if (!j.is_object()) return;
       if (auto it = j.find("messages"); it != j.end() && it->is_array())
-        for (const auto& m : *it) handle_json(m);
+        for (const auto& m : *it)
+          if (m.is_object()) handle(mime::gmail_input_from_json(m));  // others: messages.get later
     });
   }
 
@@ -130,9 +137,10 @@ struct fetch_state {
         if (failed(ids[i], *e)) again.push_back(ids[i]);
         return;
       }
+      if (auto in = mime::read_gmail_message(reply->body)) return handle(*in);
       auto j = parse_json(reply->body);
       if (j.is_discarded() || !j.is_object()) skip(ids[i], "permanent", "Gmail answered with unreadable JSON");
-      else handle_json(j);
+      else handle(mime::gmail_input_from_json(j));
     });
     return again;
   }

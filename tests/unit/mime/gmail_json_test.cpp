@@ -1,7 +1,10 @@
 #include "core/encoding.hpp"
+#include "core/json_parse.hpp"
 #include "fixtures.hpp"
 #include "gmail_json_builder.hpp"
+#include "mime/gmail_input.hpp"
 #include "mime/parse.hpp"
+#include "support/gmail_input_same.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -281,4 +284,156 @@ TEST_CASE("malformed Gmail JSON gives errors or warnings, never a throw", "[mime
   CHECK_FALSE(r->internal_date_ms);
   CHECK(r->label_ids == std::vector<std::string>{"X"});
   CHECK_FALSE(r->parse_warnings.empty());
+}
+
+// ---- the direct reader (mime/gmail_input.hpp) against the parsed way -----------------------
+
+namespace {
+
+// The direct reader's input for `text`, which must be accepted and read as the parsed way reads.
+gmail_message_in read_as_parsed(const std::string& text) {
+  auto direct = read_gmail_message(text);
+  REQUIRE(direct);
+  const auto parsed = gc::parse_json(text);
+  REQUIRE(parsed.is_object());
+  CHECK(gc::test::gmail_input_diff(*direct, gmail_input_from_json(parsed)) == "");
+  return std::move(*direct);
+}
+
+std::string whole(const gc::result<message>& m) {
+  REQUIRE(m);
+  return to_json(*m, true).dump();  // every field, warnings included
+}
+
+} // namespace
+
+TEST_CASE("the direct reader reads every fixture as the parsed JSON is read", "[mime][gmail_json]") {
+  size_t checked = 0;
+  for (auto* raw : all_fixtures)
+    for (bool by_id : {false, true})
+      for (bool decode : {false, true}) {
+        auto j = gc::test::gmail_json_from_raw(*raw, {by_id, decode, !by_id});
+        j["sizeEstimate"] = 4321;
+        for (int indent : {-1, 2}) {
+          // Undecoded 8-bit header bytes are not UTF-8: as text they become U+FFFD, as Gmail's do.
+          const auto text = j.dump(indent, ' ', false, json::error_handler_t::replace);
+          INFO("by_id=" << by_id << " decode=" << decode << " indent=" << indent << "\n" << text.substr(0, 300));
+          auto in = read_as_parsed(text);
+          CHECK(in.size_estimate == 4321);
+          const auto parsed = gc::parse_json(text);
+          for (bool bodies : {true, false})
+            CHECK(whole(parse_gmail_input(in, {.bodies = bodies})) == whole(parse_gmail_json(parsed, {.bodies = bodies})));
+          ++checked;
+        }
+      }
+  CHECK(checked == std::size(all_fixtures) * 8);
+}
+
+TEST_CASE("the direct reader decodes escapes as the parsed JSON does", "[mime][gmail_json]") {
+  // Escaped names and values, raw UTF-8, an escaped solidus inside body.data, unknown members
+  // of every kind (skipped), numbers given as strings, a part without headers.
+  const std::string text = R"({"id":"m\u0031","thr\u0065adId":"t1","labelIds":["INBOX","Label_\"x\""],
+    "snippet":"caf\u00e9 \"quoted\" — ünïcode","historyId":1234,"internalDate":"1700000000000",
+    "extra":{"a":[1,-2,true,false,null,{"b":"\n"}]},"sizeEstimate":-1,
+    "payload":{"partId":"","mimeType":"multipart/mixed","filename":"","x":[],
+      "headers":[{"name":"From","value":"\"Lee, J\u00f6rg\" <lee@acme.example>","extra":0},
+                 {"name":"Subject","value":"=?UTF-8?Q?caf=C3=A9?= über"},{"value":"no name"},{"name":""}],
+      "body":{"size":"0"},
+      "parts":[{"partId":"0","mimeType":"text/plain","headers":[{"name":"Content-Type","value":"text/plain; charset=UTF-8"}],
+                "body":{"size":3,"data":"aGk\/"}},
+               {"partId":"1","mimeType":"application/pdf","filename":"a\u0020b.pdf",
+                "body":{"attachmentId":"ANGj\/1","size":"99999999999999999999"}}]}})";
+  auto in = read_as_parsed(text);
+  CHECK(in.id == "m1");
+  CHECK(in.history_id == "1234");
+  CHECK(in.internal_date == 1700000000000);
+  REQUIRE(in.payload);
+  REQUIRE(in.payload->parts.size() == 2);
+  CHECK(in.payload->parts[0]->data == "aGk/");
+  CHECK_FALSE(in.payload->parts[1]->size);  // beyond int64: unknown, as the parsed way
+  CHECK(in.payload->headers.size() == 2);   // the nameless ones are not headers
+  CHECK(whole(parse_gmail_input(in)) == whole(parse_gmail_json(gc::parse_json(text))));
+}
+
+TEST_CASE("the direct reader keeps part nesting as deep as the parser reads", "[mime][gmail_json]") {
+  std::string text = R"({"id":"deep","payload":)";
+  const int levels = gmail_input_part_depth + 8;
+  for (int i = 0; i < levels; ++i) text += R"({"mimeType":"multipart/mixed","parts":[)";
+  text += R"({"mimeType":"text/plain","body":{"data":"aGk"}})";
+  for (int i = 0; i < levels; ++i) text += "]}";
+  text += "}";
+  auto in = read_as_parsed(text);
+  CHECK(whole(parse_gmail_input(in)) == whole(parse_gmail_json(gc::parse_json(text))));
+}
+
+TEST_CASE("the direct reader reads a thread's messages as the parsed JSON is read", "[mime][gmail_json]") {
+  json thread = {{"id", "t1"}, {"historyId", "77"}, {"messages", json::array()}};
+  for (auto* raw : {&mail::alternative, &mail::forwarded, &mail::rfc2231}) {
+    auto m = gc::test::gmail_json_from_raw(*raw, {true, false, true});
+    m["id"] = "m" + std::to_string(thread["messages"].size());
+    thread["messages"].push_back(m);
+  }
+  const auto text = thread.dump();
+  auto msgs = read_gmail_thread(text);
+  REQUIRE(msgs);
+  REQUIRE(msgs->size() == 3);
+  for (size_t i = 0; i < 3; ++i) {
+    CHECK(gc::test::gmail_input_diff((*msgs)[i], gmail_input_from_json(thread["messages"][i])) == "");
+    CHECK(whole(parse_gmail_input((*msgs)[i])) == whole(parse_gmail_json(thread["messages"][i])));
+  }
+  // Escaped body data is decoded into the message's own storage, which must survive the
+  // messages vector growing.
+  std::string escaped = R"({"id":"t3","messages":[)";
+  for (int i = 0; i < 9; ++i)
+    escaped += std::string(i ? "," : "") + R"({"id":"e)" + std::to_string(i) +
+               R"(","payload":{"mimeType":"text/plain","headers":[{"name":"From","value":"a@b.example"}],"body":{"data":"aGk\/aGk\/"}}})";
+  escaped += "]}";
+  auto grown = read_gmail_thread(escaped);
+  REQUIRE(grown);
+  REQUIRE(grown->size() == 9);
+  const auto parsed = gc::parse_json(escaped);
+  for (size_t i = 0; i < 9; ++i) {
+    CHECK((*grown)[i].payload->data == "aGk/aGk/");
+    CHECK(gc::test::gmail_input_diff((*grown)[i], gmail_input_from_json(parsed["messages"][i])) == "");
+  }
+  auto none = read_gmail_thread(R"({"id":"t2","historyId":"1"})");
+  REQUIRE(none);
+  CHECK(none->empty());
+}
+
+TEST_CASE("the direct reader refuses what it does not read, and the parsed way still reads it", "[mime][gmail_json]") {
+  const std::string base = R"("payload":{"mimeType":"text/plain","headers":[{"name":"From","value":"a@b.example"}],"body":{"data":"aGk"}})";
+  // Valid JSON the direct reader leaves to the parsed way: repeated names, other types,
+  // fractions, surrogate escapes, a bare MessagePart.
+  const std::vector<std::string> valid = {
+      R"({"id":"a","id":"b",)" + base + "}",
+      R"({"id":"a","internalDate":null,)" + base + "}",
+      R"({"id":"a","internalDate":1.5e12,)" + base + "}",
+      R"({"id":"a","labelIds":["INBOX",3],)" + base + "}",
+      R"({"id":"a","sizeEstimate":"12",)" + base + "}",
+      R"({"id":"a","snippet":"\ud83d\ude00",)" + base + "}",
+      R"({"id":"a","raw":7,)" + base + "}",
+      R"({"id":"a","payload":"x"})",
+      R"({"id":"a","mimeType":"text/plain","body":{"data":"aGk"}})",
+      R"({"id":"a","payload":{"mimeType":"text/plain","headers":["From: a@b.example"]}})",
+      R"({"id":"a","payload":{"mimeType":"text/plain","headers":[{"name":"From","name":"To","value":"x@y.example"}]}})",
+      R"({"id":"a","payload":{"mimeType":"multipart/mixed","parts":[1,{"mimeType":"text/plain"}]}})",
+      R"({"id":"a","payload":{"mimeType":"text/plain","body":{"size":-0.0}}})",
+      R"({"id":7,)" + base + "}",
+  };
+  for (const auto& text : valid) {
+    INFO(text);
+    CHECK_FALSE(read_gmail_message(text));
+    const auto j = gc::parse_json(text);
+    REQUIRE(j.is_object());
+    CHECK(parse_gmail_input(gmail_input_from_json(j)).ok() == parse_gmail_json(j).ok());
+  }
+  // Not JSON at all: refused by both.
+  for (const std::string text : {R"({"id":"a",})", R"({"id":"a"} x)", "", R"({"id":"\x01"})", "[]"}) {
+    INFO(text);
+    CHECK_FALSE(read_gmail_message(text));
+    CHECK_FALSE(read_gmail_thread(text));
+  }
+  CHECK_FALSE(read_gmail_thread(R"({"messages":[1]})"));
+  CHECK_FALSE(read_gmail_thread(R"({"messages":{}})"));
 }
