@@ -57,12 +57,23 @@ std::string base64url_encode(std::string_view bytes, bool pad) {
 }
 
 std::optional<std::string> base64_decode(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() * 3 / 4);
+  std::string out(text.size() / 4 * 3 + 3, '\0');  // room for every symbol's bits
+  size_t o = 0, i = 0;
+  // Whole quads of symbols, three bytes at a time; at the first quad holding anything else
+  // (white space, padding, an invalid byte) the careful loop below takes over, at a quad
+  // boundary, so it starts from the same state as if it had read everything.
+  for (; i + 4 <= text.size(); i += 4) {
+    const int a = dtab[static_cast<uint8_t>(text[i])], b = dtab[static_cast<uint8_t>(text[i + 1])];
+    const int c = dtab[static_cast<uint8_t>(text[i + 2])], d = dtab[static_cast<uint8_t>(text[i + 3])];
+    if ((a | b | c | d) < 0) break;
+    out[o++] = static_cast<char>((a << 2) | (b >> 4));
+    out[o++] = static_cast<char>(((b & 15) << 4) | (c >> 2));
+    out[o++] = static_cast<char>(((c & 3) << 6) | d);
+  }
   uint32_t acc = 0;
   int bits = 0;
   size_t symbols = 0, pads = 0;
-  for (char c : text) {
+  for (char c : text.substr(i)) {
     if (c == ' ' || c == '\n' || c == '\r' || c == '\t') continue;
     if (c == '=') { ++pads; continue; }
     if (pads) return std::nullopt;  // data after padding
@@ -73,9 +84,10 @@ std::optional<std::string> base64_decode(std::string_view text) {
     bits += 6;
     if (bits >= 8) {
       bits -= 8;
-      out += static_cast<char>((acc >> bits) & 0xFF);
+      out[o++] = static_cast<char>((acc >> bits) & 0xFF);
     }
   }
+  out.resize(o);
   // A lone trailing symbol is not base64; padding, when present, must complete the last quad
   // ("QQ==", "QUI="), not be partial ("QQ=") or stray ("QUJD=").
   size_t rest = symbols % 4;

@@ -1,5 +1,6 @@
 #include "core/json_scan.hpp"
 
+#include <array>
 #include <charconv>
 
 namespace gc {
@@ -26,10 +27,13 @@ void append_utf8(std::string& out, unsigned cp) {  // cp < 0x10000, not a surrog
 }
 
 // A byte a string can hold as it is: printable ASCII other than the quote and the backslash.
-bool plain(char c) {
-  auto u = static_cast<unsigned char>(c);
-  return u >= 0x20 && u < 0x80 && c != '"' && c != '\\';
+constexpr std::array<bool, 256> plain_table() {
+  std::array<bool, 256> t{};
+  for (int u = 0x20; u < 0x80; ++u) t[static_cast<size_t>(u)] = u != '"' && u != '\\';
+  return t;
 }
+constexpr auto plain_bytes = plain_table();
+bool plain(char c) { return plain_bytes[static_cast<unsigned char>(c)]; }
 
 } // namespace
 

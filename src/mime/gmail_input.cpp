@@ -3,7 +3,6 @@
 #include "mime/gmail_input.hpp"
 
 #include <charconv>
-#include <exception>
 
 namespace gc::mime {
 namespace {
@@ -81,13 +80,7 @@ gmail_message_in gmail_input_from_json(const json& j) {
   in.raw = view(j, "raw");
   if (auto p = j.find("payload"); p != j.end() && p->is_object()) in.payload = part_from_json(*p, 0);
   else if (j.contains("mimeType")) in.payload = part_from_json(j, 0);  // a bare MessagePart
-  if (auto s = j.find("sizeEstimate"); s != j.end() && s->is_number()) {
-    try {
-      in.size_estimate = s->get<int64_t>();
-    } catch (const std::exception&) {
-      in.size_estimate = 0;
-    }
-  }
+  if (auto s = j.find("sizeEstimate"); s != j.end()) in.size_estimate = to_int64(*s).value_or(0);
   return in;
 }
 

@@ -44,7 +44,7 @@ struct gmail_message_in {
   std::vector<std::string> label_ids;     // the strings of "labelIds"
   std::optional<std::string_view> raw;    // "raw" when a string (format=raw)
   std::optional<gmail_part_in> payload;   // "payload" object, or the message itself if it has "mimeType"
-  int64_t size_estimate = 0;              // "sizeEstimate" when a number
+  int64_t size_estimate = 0;              // "sizeEstimate": an int64, or a string of one
   // Decoded strings the views point into (each allocated once: moving the input keeps them).
   std::vector<std::unique_ptr<std::string>> owned;
 };
