@@ -1,5 +1,6 @@
 #include "store/email_repo.hpp"
 
+#include "core/clock.hpp"
 #include "core/json.hpp"
 #include "core/threading.hpp"
 #include "store/email_search_repo.hpp"
@@ -57,12 +58,14 @@ bool is_outbound(connection& c, const std::string& from_email) {
   return st.step() && st.int64(0) != 0;
 }
 
-int64_t insert_email(connection& c, const email_rec& e, int64_t thread_id, const char* direction) {
+int64_t insert_email(connection& c, const email_rec& e, int64_t thread_id, const char* direction,
+                     const std::string& now) {
   auto st = c.prepare(
       "INSERT INTO emails (dedup_key, message_id, thread_id, in_reply_to, refs, subject, "
       "from_email, from_name, to_json, cc_json, bcc_json, sent_at, internal_date, snippet, "
-      "body_text, body_html, has_body, is_matched, direction, size_estimate) VALUES (?1, ?2, ?3, "
-      "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)");
+      "body_text, body_html, has_body, is_matched, direction, size_estimate, created_at, "
+      "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "
+      "?17, ?18, ?19, ?20, ?21, ?21)");
   st.bind(1, e.dedup_key).bind(2, e.message_id).bind(3, thread_id).bind(4, e.in_reply_to);
   st.bind(5, nullable(join_refs(e.references))).bind(6, e.subject);
   st.bind(7, e.from.email).bind(8, e.from.name);
@@ -71,7 +74,7 @@ int64_t insert_email(connection& c, const email_rec& e, int64_t thread_id, const
   if (e.internal_date_ms > 0) st.bind(13, e.internal_date_ms); else st.bind_null(13);
   st.bind(14, e.snippet).bind(15, e.body_text).bind(16, e.body_html);
   st.bind(17, carries_body(e) ? 1 : 0).bind(18, e.links.empty() ? 0 : 1).bind(19, direction);
-  st.bind(20, e.size_estimate);
+  st.bind(20, e.size_estimate).bind(21, now);
   st.run();
   return c.last_insert_id();
 }
@@ -172,8 +175,10 @@ std::optional<error> validate(const email_rec& e, const sighting_rec& s) {
 }
 
 // The writes of one valid message; throws db_error. Its index write and thread refresh go to
-// `later` (only once it has succeeded).
-store_outcome write_one(connection& c, const email_rec& e, const sighting_rec& s, deferred& later) {
+// `later` (only once it has succeeded). `now`: the batch's time for the new rows' timestamps
+// (formatted once, not by SQLite per row and column).
+store_outcome write_one(connection& c, const email_rec& e, const sighting_rec& s, deferred& later,
+                        const std::string& now) {
   store_outcome out;
   std::optional<index_job> job;
   const auto existing = find_email(c, e.dedup_key);
@@ -183,7 +188,7 @@ store_outcome write_one(connection& c, const email_rec& e, const sighting_rec& s
   const char* direction = is_outbound(c, e.from.email) ? "outbound" : "inbound";
 
   if (!existing) {
-    out.email_id = insert_email(c, e, out.thread_id, direction);
+    out.email_id = insert_email(c, e, out.thread_id, direction, now);
     out.created = true;
     job = index_job{out.email_id, &e, true};
   } else {
@@ -199,7 +204,7 @@ store_outcome write_one(connection& c, const email_rec& e, const sighting_rec& s
   // A new row already has this direction and thread, and is_matched = its links (just written).
   if (existing) update_email_state(c, out.email_id, out.thread_id, direction);
 
-  out.new_sighting = detail::upsert_sighting(c, out.email_id, s);
+  out.new_sighting = detail::upsert_sighting(c, out.email_id, s, now);
   c.prepare("DELETE FROM email_skipped_messages WHERE account_id = ?1 AND gmail_message_id = ?2")
       .bind(1, s.account_id)
       .bind(2, s.gmail_message_id)
@@ -210,12 +215,13 @@ store_outcome write_one(connection& c, const email_rec& e, const sighting_rec& s
 }
 
 // One message inside its own savepoint: a failure undoes it alone.
-result<store_outcome> store_one(connection& c, const email_rec& e, const sighting_rec& s, deferred& later) {
+result<store_outcome> store_one(connection& c, const email_rec& e, const sighting_rec& s, deferred& later,
+                                const std::string& now) {
   if (auto bad = validate(e, s)) return *bad;
   return detail::guarded([&]() -> result<store_outcome> {
     savepoint sp{c, "email_store_message"};
     deferred mine;
-    auto out = write_one(c, e, s, mine);
+    auto out = write_one(c, e, s, mine, now);
     sp.release();
     later.index.insert(later.index.end(), mine.index.begin(), mine.index.end());
     later.threads.insert(mine.threads.begin(), mine.threads.end());
@@ -228,13 +234,13 @@ result<store_outcome> store_one(connection& c, const email_rec& e, const sightin
 // almost every batch succeeds as a whole. False (and nothing written) when a write failed:
 // the caller then stores message by message.
 bool store_all_at_once(connection& c, const email_repo::message_batch& batch,
-                       std::vector<result<store_outcome>>& out, deferred& later) {
+                       std::vector<result<store_outcome>>& out, deferred& later, const std::string& now) {
   try {
     savepoint sp{c, "email_store_batch"};
     deferred all;
     for (const auto& [e, s] : batch) {
       if (auto bad = validate(e, s)) out.push_back(*bad);  // refused before any write
-      else out.push_back(write_one(c, e, s, all));
+      else out.push_back(write_one(c, e, s, all, now));
     }
     sp.release();
     later = std::move(all);
@@ -251,7 +257,7 @@ result<store_outcome> email_repo::store_message(const email_rec& e, const sighti
   return detail::guarded([&]() -> result<store_outcome> {
     savepoint sp{c_, "email_store_indexed"};  // the message and its index row, or neither
     deferred later;
-    auto out = store_one(c_, e, s, later);
+    auto out = store_one(c_, e, s, later, core::iso8601_now());
     if (!out) return out;
     finish(c_, later);
     sp.release();
@@ -263,8 +269,9 @@ result<std::vector<result<store_outcome>>> email_repo::store_messages(const mess
   std::vector<result<store_outcome>> out;
   out.reserve(batch.size());
   deferred later;
-  if (!store_all_at_once(c_, batch, out, later))
-    for (const auto& [e, s] : batch) out.push_back(store_one(c_, e, s, later));
+  const auto now = core::iso8601_now();
+  if (!store_all_at_once(c_, batch, out, later, now))
+    for (const auto& [e, s] : batch) out.push_back(store_one(c_, e, s, later, now));
   return detail::guarded([&]() -> result<std::vector<result<store_outcome>>> {
     finish(c_, later);
     return std::move(out);

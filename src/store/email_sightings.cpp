@@ -77,7 +77,7 @@ std::optional<std::string> deleted_reason_for(const std::vector<std::string>& la
   return std::nullopt;
 }
 
-bool upsert_sighting(connection& c, int64_t email_id, const sighting_rec& s) {
+bool upsert_sighting(connection& c, int64_t email_id, const sighting_rec& s, const std::string& now) {
   std::optional<std::string> thread;
   if (!s.gmail_thread_id.empty()) thread = s.gmail_thread_id;
   if (auto row = find_sighting(c, s.account_id, s.gmail_message_id)) {
@@ -85,10 +85,9 @@ bool upsert_sighting(connection& c, int64_t email_id, const sighting_rec& s) {
     return false;
   }
   auto reason = deleted_reason_for(s.label_ids);
-  c.prepare(std::string{"INSERT INTO email_account_messages (account_id, email_id, "
-                        "gmail_message_id, gmail_thread_id, label_ids, is_sent, deleted_at, "
-                        "deleted_reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, CASE WHEN ?7 IS NULL "
-                        "THEN NULL ELSE "} + now_sql + " END, ?7)")
+  c.prepare("INSERT INTO email_account_messages (account_id, email_id, gmail_message_id, "
+            "gmail_thread_id, label_ids, is_sent, deleted_at, deleted_reason, created_at, updated_at) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, CASE WHEN ?7 IS NULL THEN NULL ELSE ?8 END, ?7, ?8, ?8)")
       .bind(1, s.account_id)
       .bind(2, email_id)
       .bind(3, s.gmail_message_id)
@@ -96,6 +95,7 @@ bool upsert_sighting(connection& c, int64_t email_id, const sighting_rec& s) {
       .bind(5, json(s.label_ids).dump())
       .bind(6, has(s.label_ids, "SENT") ? 1 : 0)
       .bind(7, reason)
+      .bind(8, now)
       .run();
   return true;
 }

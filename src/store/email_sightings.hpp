@@ -15,7 +15,8 @@ namespace gc::store::detail {
 std::optional<std::string> deleted_reason_for(const std::vector<std::string>& labels);
 
 // Inserts or updates the sighting (account_id, gmail_message_id) of email_id. Writes only when
-// a value changes. Returns true when the row is new.
-bool upsert_sighting(connection& c, int64_t email_id, const sighting_rec& s);
+// a value changes. Returns true when the row is new. `now`: the caller's time as ISO-8601 UTC
+// (core::iso8601_now), the new row's created_at, updated_at and any deleted_at.
+bool upsert_sighting(connection& c, int64_t email_id, const sighting_rec& s, const std::string& now);
 
 } // namespace gc::store::detail

@@ -273,3 +273,22 @@ TEST_CASE_METHOD(email_db, "sighted_ids returns the already-sighted subset in or
   CHECK(*r.sighted_ids(bob, {"m1", "m2"}) == strings{"m2"});
   CHECK(r.sighted_ids(alice, {})->empty());
 }
+
+// A batch's new rows carry the batch's time, formatted once, in SQLite's own format.
+TEST_CASE_METHOD(email_db, "a batch's new rows are timestamped with one time in the usual format", "[store][email]") {
+  auto r = repo();
+  gc::store::sighting_rec trashed = seen(bob, "g2", "t2");
+  trashed.label_ids = {"TRASH"};
+  REQUIRE(r.store_messages({{inbound_email("a@acme.com", "One"), seen(alice, "g1", "t1")},
+                            {inbound_email("b@acme.com", "Two"), trashed}})
+              .ok());
+  const auto times = rows(db, "SELECT created_at FROM emails UNION SELECT updated_at FROM emails UNION "
+                              "SELECT created_at FROM email_account_messages UNION SELECT updated_at FROM "
+                              "email_account_messages UNION SELECT deleted_at FROM email_account_messages "
+                              "WHERE deleted_at IS NOT NULL");
+  REQUIRE(times.size() == 1);
+  CHECK(scalar(db, "SELECT '" + times[0] + "' GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]T[0-2][0-9]:"
+                   "[0-5][0-9]:[0-6][0-9].[0-9][0-9][0-9]Z'") == 1);
+  CHECK(scalar(db, "SELECT abs(julianday('now') - julianday('" + times[0] + "')) * 86400 < 60") == 1);
+  CHECK(scalar(db, "SELECT count(*) FROM email_account_messages WHERE deleted_reason = 'trash'") == 1);
+}
