@@ -1,15 +1,14 @@
 #include "store/email_threads.hpp"
 
+#include "core/clock.hpp"
+
+#include <algorithm>
+#include <chrono>
 #include <string>
 #include <utility>
 
 namespace gc::store::detail {
 namespace {
-
-// A message's time as ISO-8601 text: internalDate (epoch ms) when known, else sent_at.
-constexpr const char* msg_time =
-    "(CASE WHEN internal_date > 0 THEN strftime('%Y-%m-%dT%H:%M:%S', internal_date / 1000, "
-    "'unixepoch') || printf('.%03dZ', internal_date % 1000) ELSE sent_at END)";
 
 std::string quote_ident(const std::string& name) {
   std::string out = "\"";
@@ -83,6 +82,13 @@ int64_t resolve_thread(connection& c, const std::vector<core::thread_key>& keys,
 
 namespace {
 
+// msg_time of a message with an internalDate, as SQLite's date functions format it (they give
+// NULL past the year 9999).
+std::optional<std::string> internal_time_text(int64_t ms) {
+  if (ms >= 253402300800000) return std::nullopt;
+  return core::iso8601_utc(core::sys_time{std::chrono::milliseconds{ms}});
+}
+
 // The earlier (or later) of two optional ISO-8601 texts.
 std::optional<std::string> pick(std::optional<std::string> a, std::optional<std::string> b, bool earlier) {
   if (!a) return b;
@@ -90,32 +96,63 @@ std::optional<std::string> pick(std::optional<std::string> a, std::optional<std:
   return (earlier ? *b < *a : *b > *a) ? b : a;
 }
 
+// The earliest message with a subject among those of one kind of time.
+struct titled {
+  int64_t id = 0;
+  int64_t ms = 0;       // internalDate kind
+  std::string time;     // Date-header kind, and the internalDate kind once formatted
+  std::string subject;
+};
+
+bool earlier(int64_t id, const std::string& time, const titled& than) {
+  return time < than.time || (time == than.time && id < than.id);
+}
+
 } // namespace
 
 void refresh_thread(connection& c, int64_t thread_id) {
-  // min/max of msg_time, without formatting every message's time: the extremes of
-  // internalDate (formatted once each; the fixed-width text sorts as the numbers do) and of
-  // sent_at where there is no internalDate, compared as text.
-  auto stats = c.prepare(
-      "SELECT n, CASE WHEN lo IS NOT NULL THEN strftime('%Y-%m-%dT%H:%M:%S', lo / 1000, 'unixepoch') "
-      "|| printf('.%03dZ', lo % 1000) END, CASE WHEN hi IS NOT NULL THEN strftime('%Y-%m-%dT%H:%M:%S', "
-      "hi / 1000, 'unixepoch') || printf('.%03dZ', hi % 1000) END, slo, shi FROM (SELECT count(*) AS n, "
-      "min(CASE WHEN internal_date > 0 THEN internal_date END) AS lo, max(CASE WHEN internal_date > 0 "
-      "THEN internal_date END) AS hi, min(CASE WHEN internal_date > 0 THEN NULL ELSE sent_at END) AS "
-      "slo, max(CASE WHEN internal_date > 0 THEN NULL ELSE sent_at END) AS shi FROM emails WHERE "
-      "thread_id = ?1)");
-  stats.bind(1, thread_id);
-  stats.step();
-  const int64_t count = stats.int64(0);
-  const auto first = pick(stats.opt_text(1), stats.opt_text(3), true);
-  const auto last = pick(stats.opt_text(2), stats.opt_text(4), false);
-
-  auto subj = c.prepare(std::string{"SELECT subject FROM emails WHERE thread_id = ?1 AND "
-                                    "trim(coalesce(subject, '')) != '' ORDER BY "} +
-                        msg_time + " IS NULL, " + msg_time + ", id LIMIT 1");
-  subj.bind(1, thread_id);
+  // One read of the thread's messages, no time formatted per message. A message's time
+  // (msg_time) is its internalDate as ISO-8601 text, else its Date header as stored, else none;
+  // times compare as text, and the fixed-width internalDate text sorts as the numbers do, so
+  // only the extremes of each kind are formatted. The subject is the earliest message's with
+  // one (ties: the lower id; messages without a time last).
+  auto st = c.prepare("SELECT id, internal_date, sent_at, trim(coalesce(subject, '')) != '', subject "
+                      "FROM emails WHERE thread_id = ?1");
+  st.bind(1, thread_id);
+  int64_t count = 0;
+  std::optional<int64_t> lo, hi;        // internalDate
+  std::optional<std::string> slo, shi;  // Date header, of messages without an internalDate
+  std::optional<titled> by_ms, by_text, untimed;
+  while (st.step()) {
+    ++count;
+    const int64_t id = st.int64(0);
+    const auto ms = st.opt_int64(1);
+    const bool has_subject = st.int64(3) != 0;
+    if (ms && *ms > 0) {
+      if (!internal_time_text(*ms)) {
+        if (has_subject && (!untimed || id < untimed->id)) untimed = titled{id, 0, {}, st.text(4)};
+        continue;
+      }
+      lo = lo ? std::min(*lo, *ms) : *ms;
+      hi = hi ? std::max(*hi, *ms) : *ms;
+      if (has_subject && (!by_ms || *ms < by_ms->ms || (*ms == by_ms->ms && id < by_ms->id)))
+        by_ms = titled{id, *ms, {}, st.text(4)};
+    } else if (auto sent = st.opt_text(2)) {
+      slo = pick(slo, sent, true);
+      shi = pick(shi, sent, false);
+      if (has_subject && (!by_text || earlier(id, *sent, *by_text))) by_text = titled{id, 0, *sent, st.text(4)};
+    } else if (has_subject && (!untimed || id < untimed->id)) {
+      untimed = titled{id, 0, {}, st.text(4)};
+    }
+  }
+  const auto first = pick(lo ? internal_time_text(*lo) : std::nullopt, slo, true);
+  const auto last = pick(hi ? internal_time_text(*hi) : std::nullopt, shi, false);
+  if (by_ms) by_ms->time = *internal_time_text(by_ms->ms);
+  const titled* choice = by_ms ? &*by_ms : nullptr;
+  if (by_text && (!choice || earlier(by_text->id, by_text->time, *choice))) choice = &*by_text;
+  if (!choice && untimed) choice = &*untimed;
   std::optional<std::string> subject;
-  if (subj.step()) subject = core::normalize_subject(subj.text(0));
+  if (choice) subject = core::normalize_subject(choice->subject);
 
   c.prepare("UPDATE email_threads SET subject = ?2, first_message_at = ?3, last_message_at = ?4, "
             "message_count = ?5 WHERE id = ?1 AND (subject IS NOT ?2 OR first_message_at IS NOT "

@@ -157,3 +157,28 @@ TEST_CASE_METHOD(email_db, "thread times compare internalDate and Date-header ti
   CHECK(rows(db, "SELECT first_message_at, last_message_at, message_count FROM email_threads") ==
         strings{"2020-09-13T12:26:40.123Z|2024-06-07T08:09:10.000Z|4"});
 }
+
+TEST_CASE_METHOD(email_db, "a thread's subject is its earliest message's, whichever kind of time it has",
+                 "[store][email][threads]") {
+  auto r = repo();
+  auto dated = [&](const std::string& msgid, const std::string& subject, int64_t internal_ms,
+                   std::optional<std::string> sent, const std::string& gid) {
+    auto e = inbound_email(msgid, subject);
+    e.internal_date_ms = internal_ms;
+    e.sent_at = sent;
+    REQUIRE(r.store_message(e, seen(alice, gid, "gs")).ok());
+  };
+  auto subject = [&] { return rows(db, "SELECT subject FROM email_threads"); };
+  dated("n1@acme.com", "Re: untimed", 0, std::nullopt, "s1");          // no time: last resort
+  CHECK(subject() == strings{"untimed"});
+  dated("n2@acme.com", "Re: by internalDate", 1700000000000, std::nullopt, "s2");  // 2023-11-14
+  CHECK(subject() == strings{"by internalDate"});
+  dated("n3@acme.com", "  ", 1500000000000, std::nullopt, "s3");       // earlier, but blank
+  CHECK(subject() == strings{"by internalDate"});
+  dated("n4@acme.com", "Fwd: by Date header", 0, "2021-01-01T00:00:00.000Z", "s4");
+  CHECK(subject() == strings{"by Date header"});
+  dated("n5@acme.com", "Earliest", 1600000000000, "2030-01-01T00:00:00.000Z", "s5");  // 2020-09-13
+  CHECK(subject() == strings{"Earliest"});
+  CHECK(rows(db, "SELECT first_message_at, last_message_at, message_count FROM email_threads") ==
+        strings{"2017-07-14T02:40:00.000Z|2023-11-14T22:13:20.000Z|5"});
+}
