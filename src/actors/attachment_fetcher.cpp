@@ -24,6 +24,7 @@ struct coordinator_state {
   std::deque<int64_t> queue;              // due row ids not yet handed out
   std::set<int64_t> in_flight;            // handed out, not reported back yet
   std::set<int64_t> tried;                // handed out during this pass
+  int64_t read_up_to = 0;                 // the pass has read the due rows up to this id
   bool running = false;
   bool again = false;                     // a fetch_now arrived during the pass
   std::vector<caf::response_promise> waiting, waiting_next;
@@ -65,15 +66,16 @@ void worker(caf::blocking_actor* self, attachment_env env) {
       [&](caf::exit_msg&) { running = false; });
 }
 
-// Tops the queue up from the database when it ran dry: due rows neither in flight nor tried
-// in this pass.
+// Tops the queue up from the database when it ran dry: the next due rows of this pass (each
+// row is read once per pass; one that becomes due behind the pass's place waits for the next
+// pass), neither in flight nor tried.
 void refill(coordinator_ptr self) {
   auto& st = self->state;
   if (!st.queue.empty()) return;
-  auto limit = st.env.opts.batch + static_cast<int>(st.in_flight.size() + st.tried.size());
   gc::result<std::vector<store::pending_attachment>> rows = gc::error{"sqlite", "not read"};
   try {
-    rows = store::attachments_repo{store::read_connection(st.env.db_path)}.pending(limit);
+    rows = store::attachments_repo{store::read_connection(st.env.db_path)}.pending(st.env.opts.batch, {},
+                                                                                    st.read_up_to);
   } catch (const std::exception& e) {  // the database could not be opened
     rows = gc::error{"sqlite", e.what()};
   }
@@ -81,8 +83,10 @@ void refill(coordinator_ptr self) {
     log::warn("attachments: reading due attachments failed: {}", rows.error().message);
     return;
   }
-  for (const auto& r : *rows)
+  for (const auto& r : *rows) {
+    st.read_up_to = std::max(st.read_up_to, r.id);
     if (!st.in_flight.count(r.id) && !st.tried.count(r.id)) st.queue.push_back(r.id);
+  }
 }
 
 void start_pass(coordinator_ptr self);
@@ -127,6 +131,7 @@ void start_pass(coordinator_ptr self) {
   }
   st.running = true;
   st.tried.clear();
+  st.read_up_to = 0;
   dispatch(self);
 }
 

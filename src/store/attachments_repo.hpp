@@ -57,9 +57,10 @@ public:
 
   explicit attachments_repo(connection& c) : c_{c} {}
 
-  // Pending rows and failed rows that are due, of matched emails only, oldest first (by id).
+  // Pending rows and failed rows that are due, of matched emails only, oldest first (by id),
+  // those with an id above `after` (a reader's place in the table: each row is read once).
   // `now` is an ISO-8601 UTC time ("2025-01-01T00:00:00.000Z"); empty = the current time.
-  result<std::vector<pending_attachment>> pending(int limit, std::string_view now = {});
+  result<std::vector<pending_attachment>> pending(int limit, std::string_view now = {}, int64_t after = 0);
   // The row `id` if it is still due (same rules as pending), else nullopt.
   result<std::optional<pending_attachment>> due(int64_t id, std::string_view now = {});
 

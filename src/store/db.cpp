@@ -229,11 +229,19 @@ statement connection::prepare(std::string_view sql) {
 int64_t connection::last_insert_id() const { return sqlite3_last_insert_rowid(db_.get()); }
 int connection::changes() const { return sqlite3_changes(db_.get()); }
 
-int64_t connection::full_scan_steps() const {
+namespace {
+
+template <class Cache>
+int64_t stmt_status_total(const Cache& cache, int op) {
   int64_t n = 0;
-  for (const auto& [sql, c] : cache_) n += sqlite3_stmt_status(c.stmt.get(), SQLITE_STMTSTATUS_FULLSCAN_STEP, 0);
+  for (const auto& [sql, c] : cache) n += sqlite3_stmt_status(c.stmt.get(), op, 0);
   return n;
 }
+
+} // namespace
+
+int64_t connection::full_scan_steps() const { return stmt_status_total(cache_, SQLITE_STMTSTATUS_FULLSCAN_STEP); }
+int64_t connection::vm_steps() const { return stmt_status_total(cache_, SQLITE_STMTSTATUS_VM_STEP); }
 
 bool connection::table_exists(std::string_view name) {
   auto st = prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1");

@@ -98,6 +98,9 @@ public:
   // each was prepared (SQLITE_STMTSTATUS_FULLSCAN_STEP). A write path whose count grows with
   // the database slows down as the mailbox grows: tests compare it before and after a write.
   int64_t full_scan_steps() const;
+  // Virtual-machine steps of the same statements (SQLITE_STMTSTATUS_VM_STEP): the work a query
+  // did, for tests that check it does not grow with rows it should not read.
+  int64_t vm_steps() const;
 
   // All-or-nothing mode, for an owner that can redo its whole transaction (the store writer):
   // savepoints are not opened, so SQLite copies no page into a savepoint journal (measured at

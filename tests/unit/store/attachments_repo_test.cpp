@@ -208,3 +208,33 @@ TEST_CASE_METHOD(attach_db, "a stub whose mailbox copy was deleted is fetched fr
   CHECK_FALSE(p->at(0).account_id.has_value());
   CHECK(p->at(0).gmail_message_id.empty());
 }
+
+// The fetcher reads the due rows a batch at a time, from where it stopped; stubs of unmatched
+// mail (never due) must not make each read walk or sort all of them.
+TEST_CASE_METHOD(attach_db, "pending reads on from a place, and its work does not grow with unmatched stubs",
+                 "[store][attachments]") {
+  auto m1 = add_email("m1@acme.com", true, {"1", "2", "3"}, "g-m1");
+  for (int i = 0; i < 300; ++i) add_email("u" + std::to_string(i) + "@acme.com", false, {"1"}, "g-u" + std::to_string(i));
+  auto m2 = add_email("m2@acme.com", true, {"1"}, "g-m2");
+
+  auto ids = [](const gc::result<std::vector<pending_attachment>>& p) {
+    REQUIRE(p.ok());
+    std::vector<int64_t> out;
+    for (const auto& a : *p) out.push_back(a.id);
+    return out;
+  };
+  CHECK(ids(att.pending(2)) == std::vector<int64_t>{stub(m1, "1"), stub(m1, "2")});
+  CHECK(ids(att.pending(2, {}, stub(m1, "2"))) == std::vector<int64_t>{stub(m1, "3"), stub(m2, "1")});
+  CHECK(ids(att.pending(2, {}, stub(m2, "1"))).empty());
+  // A failed row that is due merges in id order with the pending ones.
+  REQUIRE(att.mark_failed(stub(m1, "2"), "timeout").ok());
+  set_updated(stub(m1, "2"), "2020-01-01T00:00:00.000Z");
+  CHECK(ids(att.pending(3, "2025-01-01T00:00:00.000Z")) ==
+        std::vector<int64_t>{stub(m1, "1"), stub(m1, "2"), stub(m1, "3")});
+
+  // The first two due rows come first in the index: reading them must not touch the 300
+  // unmatched stubs (reading and sorting every pending row took ~20 steps per row).
+  const int64_t before = db.vm_steps();
+  CHECK(ids(att.pending(2)).size() == 2);
+  CHECK(db.vm_steps() - before < 600);
+}
