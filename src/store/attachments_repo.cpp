@@ -64,8 +64,8 @@ pending_attachment read_row(statement& st) {
 result<std::vector<pending_attachment>> attachments_repo::pending(int limit, std::string_view now, int64_t after) {
   return detail::guarded([&]() -> result<std::vector<pending_attachment>> {
     // One ordered read per status from `after` on, merged. (One query for both statuses read
-    // every pending row, unmatched mail's stubs included, and sorted them at each refill of the
-    // fetcher's queue: the final attachment pass of a 100k-message backfill took minutes.)
+    // every pending row, unmatched mail's stubs included, and sorted them, at each refill of
+    // the fetcher's queue: work that grew with the mailbox.)
     auto read = [&](const std::string& where) {
       auto st = c_.prepare(select_from + "WHERE " + where +
                            " AND a.id > ?3 AND e.is_matched = 1 ORDER BY a.id LIMIT ?2");
