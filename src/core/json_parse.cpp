@@ -48,44 +48,20 @@ private:
   }
 
   bool object(json& out, int depth) {
-    if (depth > json_scanner::max_depth) return false;
-    s_.take('{');
     out = json::object();
     auto& members = out.get_ref<json::object_t&>();
-    s_.ws();
-    if (s_.take('}')) return true;
-    for (;;) {
-      s_.ws();
-      if (!s_.next_is('"')) return false;
-      std::string key;
-      if (!s_.string(key)) return false;
-      s_.ws();
-      if (!s_.take(':')) return false;
-      s_.ws();
+    return s_.object(depth, [&](std::string_view key) {
       json v;
       if (!value(v, depth)) return false;
-      members[std::move(key)] = std::move(v);  // a repeated name: the last value, as nlohmann
-      s_.ws();
-      if (s_.take('}')) return true;
-      if (!s_.take(',')) return false;
-    }
+      members[std::string{key}] = std::move(v);  // a repeated name: the last value, as nlohmann
+      return true;
+    });
   }
 
   bool array(json& out, int depth) {
-    if (depth > json_scanner::max_depth) return false;
-    s_.take('[');
     out = json::array();
     auto& items = out.get_ref<json::array_t&>();
-    s_.ws();
-    if (s_.take(']')) return true;
-    for (;;) {
-      s_.ws();
-      items.emplace_back();
-      if (!value(items.back(), depth)) return false;
-      s_.ws();
-      if (s_.take(']')) return true;
-      if (!s_.take(',')) return false;
-    }
+    return s_.array(depth, [&] { return value(items.emplace_back(), depth); });
   }
 };
 

@@ -152,38 +152,8 @@ bool json_scanner::integer(integer_value& out) {
 bool json_scanner::skip_value(int depth) {
   if (p_ == end_) return false;
   switch (*p_) {
-    case '{': {
-      if (depth + 1 > max_depth) return false;
-      ++p_;
-      ws();
-      if (take('}')) return true;
-      std::string_view key;
-      std::string spill;
-      for (;;) {
-        ws();
-        if (!next_is('"') || !string(key, spill)) return false;
-        ws();
-        if (!take(':')) return false;
-        ws();
-        if (!skip_value(depth + 1)) return false;
-        ws();
-        if (take('}')) return true;
-        if (!take(',')) return false;
-      }
-    }
-    case '[': {
-      if (depth + 1 > max_depth) return false;
-      ++p_;
-      ws();
-      if (take(']')) return true;
-      for (;;) {
-        ws();
-        if (!skip_value(depth + 1)) return false;
-        ws();
-        if (take(']')) return true;
-        if (!take(',')) return false;
-      }
-    }
+    case '{': return object(depth + 1, [&](std::string_view) { return skip_value(depth + 1); });
+    case '[': return array(depth + 1, [&] { return skip_value(depth + 1); });
     case '"': {
       std::string_view v;
       std::string spill;

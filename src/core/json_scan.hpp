@@ -41,6 +41,43 @@ public:
   };
   bool integer(integer_value& out);
 
+  // The object at hand (its nesting `depth`; deeper than max_depth is refused):
+  // on_member(key) reads each member's value; the key view lasts until it returns.
+  template <class OnMember>
+  bool object(int depth, OnMember on_member) {
+    if (depth > max_depth || !take('{')) return false;
+    ws();
+    if (take('}')) return true;
+    std::string spill;
+    for (;;) {
+      ws();
+      std::string_view key;
+      if (!next_is('"') || !string(key, spill)) return false;
+      ws();
+      if (!take(':')) return false;
+      ws();
+      if (!on_member(key)) return false;
+      ws();
+      if (take('}')) return true;
+      if (!take(',')) return false;
+    }
+  }
+
+  // The array at hand (its nesting `depth`): on_element() reads each element.
+  template <class OnElement>
+  bool array(int depth, OnElement on_element) {
+    if (depth > max_depth || !take('[')) return false;
+    ws();
+    if (take(']')) return true;
+    for (;;) {
+      ws();
+      if (!on_element()) return false;
+      ws();
+      if (take(']')) return true;
+      if (!take(',')) return false;
+    }
+  }
+
   // Any value (validated, discarded); `depth` is the nesting of the value's container.
   bool skip_value(int depth);
 

@@ -24,11 +24,11 @@ public:
     s_.ws();
     if (!s_.next_is('{')) return false;
     bool seen_messages = false;
-    const bool ok = members(1, [&](std::string_view key) {
+    const bool ok = s_.object(1, [&](std::string_view key) {
       if (key != "messages") return s_.skip_value(1);
       if (seen_messages || !s_.next_is('[')) return false;
       seen_messages = true;
-      return elements(2, [&] {
+      return s_.array(2, [&] {
         if (!s_.next_is('{')) return false;
         out.emplace_back();
         return message(out.back(), 3);
@@ -41,44 +41,6 @@ public:
 
 private:
   json_scanner s_;
-  std::string key_spill_;
-
-  // The members of the object at hand (nesting `depth`): on_member(key) reads the value.
-  template <class F>
-  bool members(int depth, F on_member) {
-    if (depth > json_scanner::max_depth || !s_.take('{')) return false;
-    s_.ws();
-    if (s_.take('}')) return true;
-    std::string key_store;
-    for (;;) {
-      s_.ws();
-      std::string_view key;
-      if (!s_.next_is('"') || !s_.string(key, key_spill_)) return false;
-      if (key.data() == key_spill_.data()) key = key_store = key_spill_;  // survives nested keys
-      s_.ws();
-      if (!s_.take(':')) return false;
-      s_.ws();
-      if (!on_member(key)) return false;
-      s_.ws();
-      if (s_.take('}')) return true;
-      if (!s_.take(',')) return false;
-    }
-  }
-
-  // The elements of the array at hand (nesting `depth`): on_element() reads each.
-  template <class F>
-  bool elements(int depth, F on_element) {
-    if (depth > json_scanner::max_depth || !s_.take('[')) return false;
-    s_.ws();
-    if (s_.take(']')) return true;
-    for (;;) {
-      s_.ws();
-      if (!on_element()) return false;
-      s_.ws();
-      if (s_.take(']')) return true;
-      if (!s_.take(',')) return false;
-    }
-  }
 
   // A name seen twice in one object: nlohmann keeps the last value; simpler to refuse.
   static bool first_time(unsigned& seen, unsigned bit) {
@@ -119,7 +81,7 @@ private:
 
   bool message(gmail_message_in& in, int depth) {
     unsigned seen = 0;
-    return members(depth, [&](std::string_view key) {
+    return s_.object(depth, [&](std::string_view key) {
       if (key == "id") return first_time(seen, 1) && text(in.id);
       if (key == "threadId") return first_time(seen, 2) && text(in.thread_id);
       if (key == "snippet") return first_time(seen, 4) && text(in.snippet);
@@ -133,7 +95,7 @@ private:
       }
       if (key == "internalDate") return first_time(seen, 16) && int64_or_string(in.internal_date);
       if (key == "labelIds")
-        return first_time(seen, 32) && elements(depth + 1, [&] { return text(in.label_ids.emplace_back()); });
+        return first_time(seen, 32) && s_.array(depth + 1, [&] { return text(in.label_ids.emplace_back()); });
       if (key == "raw") return first_time(seen, 64) && view(in.raw, in);
       if (key == "payload")
         return first_time(seen, 128) && s_.next_is('{') && part(in.payload.emplace(), in, depth + 1, 0);
@@ -151,14 +113,14 @@ private:
 
   bool part(gmail_part_in& p, gmail_message_in& in, int depth, int part_depth) {
     unsigned seen = 0;
-    return members(depth, [&](std::string_view key) {
+    return s_.object(depth, [&](std::string_view key) {
       if (key == "partId") return first_time(seen, 1) && text(p.part_id.emplace());
       if (key == "mimeType") return first_time(seen, 2) && text(p.mime_type);
       if (key == "filename") return first_time(seen, 4) && text(p.filename);
-      if (key == "headers") return first_time(seen, 8) && elements(depth + 1, [&] { return header(p, depth + 2); });
+      if (key == "headers") return first_time(seen, 8) && s_.array(depth + 1, [&] { return header(p, depth + 2); });
       if (key == "body") return first_time(seen, 16) && s_.next_is('{') && body(p, in, depth + 1);
       if (key == "parts")
-        return first_time(seen, 32) && elements(depth + 1, [&] {
+        return first_time(seen, 32) && s_.array(depth + 1, [&] {
                  if (!s_.next_is('{')) return false;
                  if (part_depth >= gmail_input_part_depth) {  // read no deeper, as the parsed way
                    p.parts.emplace_back(std::nullopt);
@@ -175,7 +137,7 @@ private:
     if (!s_.next_is('{')) return false;
     unsigned seen = 0;
     std::string name, value;
-    const bool ok = members(depth, [&](std::string_view key) {
+    const bool ok = s_.object(depth, [&](std::string_view key) {
       if (key == "name") return first_time(seen, 1) && text(name);
       if (key == "value") return first_time(seen, 2) && text(value);
       return s_.skip_value(depth);
@@ -187,7 +149,7 @@ private:
   bool body(gmail_part_in& p, gmail_message_in& in, int depth) {
     p.has_body = true;
     unsigned seen = 0;
-    return members(depth, [&](std::string_view key) {
+    return s_.object(depth, [&](std::string_view key) {
       if (key == "attachmentId") return first_time(seen, 1) && text(p.attachment_id);
       if (key == "data") return first_time(seen, 2) && view(p.data, in);
       if (key == "size") return first_time(seen, 4) && int64_or_string(p.size);
