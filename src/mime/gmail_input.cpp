@@ -20,17 +20,9 @@ std::optional<std::string_view> view(const json& j, const char* key) {
 
 std::optional<int64_t> to_int64(const json& v) {
   if (v.is_number_integer()) return v.get<int64_t>();
-  if (v.is_number_unsigned()) {
-    auto u = v.get<uint64_t>();
-    if (u <= static_cast<uint64_t>(INT64_MAX)) return static_cast<int64_t>(u);
-    return std::nullopt;
-  }
-  if (!v.is_string()) return std::nullopt;
-  const auto& s = v.get_ref<const std::string&>();
-  int64_t out = 0;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-  if (ec != std::errc{} || p != s.data() + s.size()) return std::nullopt;
-  return out;
+  if (v.is_number_unsigned()) return gmail_int64(v.get<uint64_t>());
+  if (v.is_string()) return gmail_int64(std::string_view{v.get_ref<const std::string&>()});
+  return std::nullopt;
 }
 
 gmail_part_in part_from_json(const json& p, int depth) {
@@ -59,6 +51,18 @@ gmail_part_in part_from_json(const json& p, int depth) {
 }
 
 } // namespace
+
+std::optional<int64_t> gmail_int64(std::string_view text) {
+  int64_t out = 0;
+  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+  if (ec != std::errc{} || p != text.data() + text.size()) return std::nullopt;
+  return out;
+}
+
+std::optional<int64_t> gmail_int64(uint64_t number) {
+  if (number > static_cast<uint64_t>(INT64_MAX)) return std::nullopt;
+  return static_cast<int64_t>(number);
+}
 
 gmail_message_in gmail_input_from_json(const json& j) {
   gmail_message_in in;

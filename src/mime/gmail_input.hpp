@@ -52,6 +52,11 @@ struct gmail_message_in {
 // Part nesting the parser reads (its max_depth); deeper "parts" are kept only as a count.
 inline constexpr int gmail_input_part_depth = 32;
 
+// The integer rules both readers share: a string is an int64 only when it is one whole, an
+// unsigned number only when it fits.
+std::optional<int64_t> gmail_int64(std::string_view text);
+std::optional<int64_t> gmail_int64(uint64_t number);
+
 gmail_message_in gmail_input_from_json(const json& message);
 
 std::optional<gmail_message_in> read_gmail_message(std::string_view text);

@@ -4,7 +4,6 @@
 #include "core/json_scan.hpp"
 #include "mime/gmail_input.hpp"
 
-#include <charconv>
 
 namespace gc::mime {
 namespace {
@@ -67,15 +66,12 @@ private:
     if (s_.next_is('"')) {
       std::string t;
       if (!s_.string(t)) return false;
-      int64_t v = 0;
-      auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
-      out = ec == std::errc{} && p == t.data() + t.size() ? std::optional<int64_t>{v} : std::nullopt;
+      out = gmail_int64(std::string_view{t});
       return true;
     }
     json_scanner::integer_value v;
     if (!s_.integer(v)) return false;
-    if (v.negative) out = v.s;
-    else out = v.u <= static_cast<uint64_t>(INT64_MAX) ? std::optional<int64_t>{static_cast<int64_t>(v.u)} : std::nullopt;
+    out = v.negative ? std::optional<int64_t>{v.s} : gmail_int64(v.u);
     return true;
   }
 
@@ -102,8 +98,9 @@ private:
       if (key == "sizeEstimate") {
         json_scanner::integer_value v;
         if (!first_time(seen, 256) || !s_.integer(v)) return false;
-        if (!v.negative && v.u > static_cast<uint64_t>(INT64_MAX)) return false;
-        in.size_estimate = v.negative ? v.s : static_cast<int64_t>(v.u);
+        const auto size = v.negative ? std::optional<int64_t>{v.s} : gmail_int64(v.u);
+        if (!size) return false;  // the parsed way reads it as 0: leave it to that way
+        in.size_estimate = *size;
         return true;
       }
       if (key == "mimeType") return false;  // a bare MessagePart: the parsed way reads it
