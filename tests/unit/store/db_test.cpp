@@ -46,6 +46,54 @@ TEST_CASE_METHOD(fixture, "SQLite keeps no global memory statistics", "[store][d
   CHECK(sqlite3_memory_used() == 0);
 }
 
+// Counts the statement journals SQLite spills to a file, through a VFS that wraps the default
+// one and is the default while it lives.
+struct subjournal_files {
+  static inline sqlite3_vfs* inner = nullptr;
+  static inline int opened = 0;
+  sqlite3_vfs vfs{};
+  subjournal_files() {
+    inner = sqlite3_vfs_find(nullptr);
+    vfs = *inner;
+    vfs.zName = "gc-count-subjournals";
+    vfs.pNext = nullptr;
+    vfs.xOpen = [](sqlite3_vfs*, sqlite3_filename name, sqlite3_file* f, int flags, int* out) {
+      if (flags & SQLITE_OPEN_SUBJOURNAL) ++opened;
+      return inner->xOpen(inner, name, f, flags, out);
+    };
+    opened = 0;
+    sqlite3_vfs_register(&vfs, 1);
+  }
+  ~subjournal_files() { sqlite3_vfs_unregister(&vfs); }
+  subjournal_files(const subjournal_files&) = delete;
+  subjournal_files& operator=(const subjournal_files&) = delete;
+};
+
+// A multi-row UPDATE on a UNIQUE column inside a transaction may fail halfway, so SQLite keeps
+// the pages it changes in a statement journal. SQLite's default spills one past 64 KiB to a
+// temp file; the store keeps up to 120 KiB in memory. A larger journal still goes to a file,
+// and still works (a spill chunk of 128 KiB or more failed there with SQLITE_FULL).
+TEST_CASE_METHOD(fixture, "statement journals up to 120 KiB stay in memory", "[store][db]") {
+  db.exec("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000) "
+          "INSERT INTO t (x) SELECT printf('%0500d', i) FROM n");
+  subjournal_files spills;
+  connection writer{path};  // opened through the counting VFS
+  {
+    transaction tx{writer};
+    writer.exec("UPDATE t SET x = x || 'a' WHERE id <= 80");  // ~20 pages: over 64 KiB
+    tx.commit();
+  }
+  CHECK(subjournal_files::opened == 0);
+  {
+    transaction tx{writer};
+    writer.exec("UPDATE t SET x = x || 'b'");  // ~1 MB of pages
+    tx.commit();
+  }
+  CHECK(subjournal_files::opened == 1);
+  CHECK(scalar(writer, "SELECT count(*) FROM t WHERE x LIKE '%b'") == 2000);
+  CHECK(scalar(writer, "SELECT count(*) FROM t WHERE x LIKE '%ab'") == 80);
+}
+
 TEST_CASE_METHOD(fixture, "transaction commits, and rolls back on exception", "[store][db]") {
   {
     transaction tx{db};
