@@ -76,6 +76,7 @@ private:
   boost::asio::steady_timer connect_timer_;
   boost::optional<plain_stream> plain_;
   boost::optional<tls_stream> tls_;
+  static constexpr std::size_t read_chunk_bytes = 64 * 1024;  // Beast's cap per read_some
   boost::beast::flat_buffer buffer_;
   request_t req_;
   boost::optional<parser_t> parser_;
