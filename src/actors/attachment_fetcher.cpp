@@ -17,6 +17,10 @@
 namespace gc::actors {
 namespace {
 
+// Rows handed to a worker at once (run_attachment_jobs: one read, batched attachments.get,
+// one write for them).
+constexpr size_t rows_per_job = 10;
+
 struct coordinator_state {
   attachment_env env;
   bool once = false;                      // quit after the first pass (fetch_pending_once)
@@ -53,15 +57,13 @@ void worker(caf::blocking_actor* self, attachment_env env) {
                 env.db_path, files, env.opts.max_bytes};
   bool running = true;
   self->receive_while(running)(
-      [&](att_job_atom, int64_t id) {
-        job_result r;
+      [&](att_job_atom, const std::vector<int64_t>& ids) {
         try {
-          r = run_attachment_job(deps, id);
+          for (const auto& [id, r] : run_attachment_jobs(deps, ids)) add(*env.stats, r);
         } catch (const std::exception& e) {
-          log::error("attachments: attachment {} threw: {}", id, e.what());
+          log::error("attachments: attachments {}..{} threw: {}", ids.front(), ids.back(), e.what());
         }
-        add(*env.stats, r);
-        self->send(caf::actor_cast<caf::actor>(self->current_sender()), att_done_atom_v, id);
+        self->send(caf::actor_cast<caf::actor>(self->current_sender()), att_done_atom_v, ids);
       },
       [&](caf::exit_msg&) { running = false; });
 }
@@ -97,11 +99,16 @@ void dispatch(coordinator_ptr self) {
   if (!st.env.stopping->load()) {
     refill(self);
     while (!st.idle.empty() && !st.queue.empty()) {
-      auto id = st.queue.front();
-      st.queue.pop_front();
-      st.tried.insert(id);
-      st.in_flight.insert(id);
-      self->send(st.idle.back(), att_job_atom_v, id);
+      std::vector<int64_t> ids;
+      while (ids.size() < rows_per_job && !st.queue.empty()) {
+        auto id = st.queue.front();
+        st.queue.pop_front();
+        st.tried.insert(id);
+        st.in_flight.insert(id);
+        ids.push_back(id);
+        if (st.queue.empty()) refill(self);
+      }
+      self->send(st.idle.back(), att_job_atom_v, std::move(ids));
       st.idle.pop_back();
     }
   }
@@ -157,9 +164,9 @@ caf::behavior coordinator(coordinator_ptr self, attachment_env env, bool once) {
         if (!self->state.running) start_pass(self);
         self->delayed_send(self, self->state.env.opts.interval, att_tick_atom_v);
       },
-      [self](att_done_atom, int64_t id) {
+      [self](att_done_atom, const std::vector<int64_t>& ids) {
         auto& st = self->state;
-        st.in_flight.erase(id);
+        for (auto id : ids) st.in_flight.erase(id);
         st.idle.push_back(caf::actor_cast<caf::actor>(self->current_sender()));
         dispatch(self);
       },

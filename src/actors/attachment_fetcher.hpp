@@ -5,8 +5,11 @@
 //
 // Shape: a coordinator (detached: it reads SQLite) owns `concurrency` linked, detached
 // blocking workers (downloads block on HTTP). A pass queries the due rows (store/
-// attachments_repo.hpp), hands one row id to each idle worker, refills as workers finish, and
-// ends when nothing due is left; rows tried once in a pass are not tried again in it.
+// attachments_repo.hpp), hands up to 10 row ids to each idle worker, refills as workers
+// finish, and ends when nothing due is left; rows tried once in a pass are not tried again in
+// it. A worker reads its rows at once, asks for the small ones with a known attachment id in
+// one batch request per mailbox (up to 10 calls), and records their stored files in one
+// store-writer job; anything else goes the single-row way below.
 // Passes start on (fetch_now_atom) and on a timer (`interval`); a fetch_now during a pass
 // runs one more pass after it.
 //
@@ -23,7 +26,7 @@
 //                         that started after the request has finished. Use anon_send or
 //                         request: a plain send from an actor gets an ok_atom back.
 //   (synced_atom, int64 account_id, bool ok)   as fetch_now (fits syncer_env::on_synced).
-//   (att_tick_atom)       internal timer; (att_done_atom, int64) internal, from workers.
+//   (att_tick_atom)       internal timer; (att_done_atom, vector<int64>) internal, from workers.
 #include "actors/gmail_gate.hpp"
 #include "actors/mailbox_syncer.hpp"
 #include "actors/runtime.hpp"

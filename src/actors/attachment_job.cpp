@@ -5,8 +5,12 @@
 #include "store/attachments_repo.hpp"
 #include "store/read_connection.hpp"
 
+#include <map>
+#include <memory>
 #include <optional>
+#include <set>
 #include <stdexcept>
+#include <vector>
 
 namespace gc::actors {
 namespace {
@@ -43,9 +47,28 @@ struct download {
   std::string error;                     // words, when bytes is empty
 };
 
+// attachments.get's answer as a download.
+download from_answer(gmail::outcome<gmail::message_part_body> r) {
+  if (!r) return {std::nullopt, r.error(), describe("attachments.get", r.error())};
+  auto bytes = r->decoded();
+  if (!bytes) return {std::nullopt, std::nullopt, "attachments.get: the answer holds no valid base64url data"};
+  return {std::move(bytes), std::nullopt, {}};
+}
+
+// A row marked stored by the batch's one store-writer job.
+struct stored_mark {
+  int64_t id = 0;
+  std::string sha256, path;
+  int64_t size = 0;
+};
+
 class job {
 public:
-  job(const job_deps& d, pending_attachment a) : d_{d}, a_{std::move(a)} {}
+  // `first`: the answer to attachments.get of the row's known id, when a batch already asked.
+  // `marks`: where a stored file's row goes to be recorded later (null: recorded at once).
+  job(const job_deps& d, pending_attachment a, std::optional<download> first = std::nullopt,
+      std::vector<stored_mark>* marks = nullptr)
+      : d_{d}, a_{std::move(a)}, first_{std::move(first)}, marks_{marks} {}
 
   job_result run() {
     if (!a_.account_id) return fail("no mailbox holds a live copy of the message any more");
@@ -80,13 +103,14 @@ private:
   }
 
   download get_attachment(const std::string& att_id) {
-    auto r = d_.gate.run<gmail::message_part_body>(a_.account_email, method::attachments_get, 1, [&](auto cb) {
-      d_.gmail.get_attachment(a_.account_email, a_.gmail_message_id, att_id, std::move(cb));
-    });
-    if (!r) return {std::nullopt, r.error(), describe("attachments.get", r.error())};
-    auto bytes = r->decoded();
-    if (!bytes) return {std::nullopt, std::nullopt, "attachments.get: the answer holds no valid base64url data"};
-    return {std::move(bytes), std::nullopt, {}};
+    if (first_ && att_id == a_.gmail_attachment_id) {
+      auto d = std::move(*first_);
+      first_.reset();
+      return d;
+    }
+    return from_answer(d_.gate.run<gmail::message_part_body>(
+        a_.account_email, method::attachments_get, 1,
+        [&](auto cb) { d_.gmail.get_attachment(a_.account_email, a_.gmail_message_id, att_id, std::move(cb)); }));
   }
 
   // Re-reads the message (format=full) for the part's current attachmentId (kept in
@@ -126,21 +150,28 @@ private:
     if (!w) log::warn("attachments: new id of attachment {} not recorded: {}", a_.id, w.error().message);
   }
 
-  // Hash, store once, mark stored.
+  // Hash, store once, mark stored. The file's place is its hash; a file with that hash
+  // recorded elsewhere (an older layout) is reused too.
   job_result keep(const std::string& bytes) {
     auto sha = core::sha256_hex(bytes);
     auto size = static_cast<int64_t>(bytes.size());
-    std::string path;
-    bool existed = false;
-    auto known = store::attachments_repo{store::read_connection(d_.db_path)}.find_by_sha(sha);
-    if (known && *known && d_.files.has((*known)->storage_path, size)) {
-      path = (*known)->storage_path;
-      existed = true;
-    } else {
-      auto put = d_.files.put(bytes);
-      if (!put) return fail(put.error().message);
-      path = put->storage_path;
-      existed = put->existed;
+    std::string path = attachment_store::relative_path(sha);
+    bool existed = d_.files.has(path, size);
+    if (!existed) {
+      auto known = store::attachments_repo{store::read_connection(d_.db_path)}.find_by_sha(sha);
+      if (known && *known && d_.files.has((*known)->storage_path, size)) {
+        path = (*known)->storage_path;
+        existed = true;
+      } else {
+        auto put = d_.files.put(bytes);
+        if (!put) return fail(put.error().message);
+        path = put->storage_path;
+        existed = put->existed;
+      }
+    }
+    if (marks_) {
+      marks_->push_back({a_.id, sha, path, size});
+      return {existed ? job_outcome::deduped : job_outcome::stored, refreshed_, {}};
     }
     auto w = record([id = a_.id, sha, path, size](store::attachments_repo& r) { return r.mark_stored(id, sha, path, size); });
     if (!w) return {job_outcome::skipped, refreshed_, {}};
@@ -184,9 +215,70 @@ private:
 
   const job_deps& d_;
   pending_attachment a_;
+  std::optional<download> first_;
+  std::vector<stored_mark>* marks_;
   bool refreshed_ = false;
   std::string fresh_id_;
 };
+
+// Small stubs with a known id are asked for together: one batch request per mailbox of up to
+// calls_per_batch attachments.get (the rate limiter's in-flight cap) and at most
+// batch_reply_bytes of files.
+constexpr size_t calls_per_batch = 10;
+constexpr int64_t batch_part_bytes = int64_t{1} << 20;
+constexpr int64_t batch_reply_bytes = int64_t{4} << 20;
+
+bool batchable(const pending_attachment& a, int64_t max_bytes) {
+  return a.account_id && !a.gmail_attachment_id.empty() && a.size > 0 && a.size <= batch_part_bytes &&
+         a.size <= max_bytes;
+}
+
+// The answers of one batch of the rows at `idx` (all of one mailbox), into first[idx[k]]. An
+// answer that a single call would have retried (a server error, a rate limit, no answer at
+// all) is left out: that row asks again on its own, through the gate's retries.
+void ask_batch(const job_deps& d, const std::vector<pending_attachment>& rows, const std::vector<size_t>& idx,
+               std::vector<std::optional<download>>& first) {
+  const auto& mailbox = rows[idx.front()].account_email;
+  std::vector<gmail::batch_call> calls;
+  for (auto i : idx)
+    calls.push_back({method::attachments_get,
+                     gmail::client::attachment_target(mailbox, rows[i].gmail_message_id, rows[i].gmail_attachment_id)});
+  auto r = d.gate.run<std::vector<gmail::batch_reply>>(mailbox, method::attachments_get, static_cast<int>(calls.size()),
+                                                       [&](auto cb) { d.gmail.batch(mailbox, calls, std::move(cb)); });
+  if (!r || r->size() != idx.size()) return;
+  for (size_t k = 0; k < idx.size(); ++k) {
+    const auto& reply = (*r)[k];
+    if (reply.error) {
+      if (reply.error->rate_limited) d.gate.report_throttle(mailbox, *reply.error);
+      if (reply.error->kind == error_kind::retryable || not_the_attachments_fault(*reply.error)) continue;
+      first[idx[k]] = from_answer(*reply.error);
+    } else {
+      first[idx[k]] = from_answer(gmail::parse_body<gmail::message_part_body>(reply.body, &gmail::parse_part_body));
+    }
+  }
+}
+
+// Records the batch's stored rows in one store-writer job. A row that is gone meanwhile is
+// left out; any other failure records none (they stay due). Returns which were recorded.
+std::vector<bool> record_marks(const job_deps& d, const std::vector<stored_mark>& marks) {
+  auto recorded = std::make_shared<std::vector<bool>>();
+  auto w = d.write([marks, recorded](store::connection& c) -> int64_t {
+    store::attachments_repo repo{c};
+    recorded->assign(marks.size(), false);  // the writer may run a job twice (all-or-nothing groups)
+    for (size_t i = 0; i < marks.size(); ++i) {
+      const auto& m = marks[i];
+      auto s = repo.mark_stored(m.id, m.sha256, m.path, m.size);
+      if (!s && s.error().code != "not_found") throw std::runtime_error(s.error().message);
+      (*recorded)[i] = s.ok();
+    }
+    return 0;
+  });
+  if (!w) {
+    log::warn("attachments: {} stored files not recorded: {}", marks.size(), w.error().message);
+    return std::vector<bool>(marks.size(), false);
+  }
+  return *recorded;
+}
 
 } // namespace
 
@@ -202,14 +294,47 @@ const char* to_string(job_outcome o) {
   return "?";
 }
 
-job_result run_attachment_job(const job_deps& deps, int64_t attachment_id) {
-  auto row = store::attachments_repo{store::read_connection(deps.db_path)}.due(attachment_id);
-  if (!row) {
-    log::warn("attachments: attachment {} not read: {}", attachment_id, row.error().message);
-    return {};
+std::vector<std::pair<int64_t, job_result>> run_attachment_jobs(const job_deps& deps, const std::vector<int64_t>& ids) {
+  std::vector<std::pair<int64_t, job_result>> out;
+  auto rows = store::attachments_repo{store::read_connection(deps.db_path)}.due(ids);
+  if (!rows) {
+    log::warn("attachments: attachments {}..{} not read: {}", ids.front(), ids.back(), rows.error().message);
+    for (auto id : ids) out.push_back({id, {}});
+    return out;
   }
-  if (!*row) return {};  // no longer due (done by another process, or not matched any more)
-  return job{deps, std::move(**row)}.run();
+  std::set<int64_t> due;
+  for (const auto& r : *rows) due.insert(r.id);
+  for (auto id : ids)  // no longer due (done by another process, or not matched any more)
+    if (!due.count(id)) out.push_back({id, {}});
+
+  std::vector<std::optional<download>> first(rows->size());
+  std::map<std::string, std::vector<size_t>> by_mailbox;
+  for (size_t i = 0; i < rows->size(); ++i)
+    if (batchable((*rows)[i], deps.max_bytes)) by_mailbox[(*rows)[i].account_email].push_back(i);
+  for (const auto& [mailbox, all] : by_mailbox) {
+    std::vector<size_t> idx;
+    int64_t bytes = 0;
+    for (size_t n = 0; n <= all.size(); ++n) {
+      bool full = n == all.size() || idx.size() == calls_per_batch || bytes + (*rows)[all[n]].size > batch_reply_bytes;
+      if (full && !idx.empty() && !deps.gate.stopping()) ask_batch(deps, *rows, idx, first);
+      if (full) idx.clear(), bytes = 0;
+      if (n < all.size()) idx.push_back(all[n]), bytes += (*rows)[all[n]].size;
+    }
+  }
+
+  std::vector<stored_mark> marks;
+  std::vector<size_t> marked;  // out index of each mark's row
+  for (size_t i = 0; i < rows->size(); ++i) {
+    auto before = marks.size();
+    out.push_back({(*rows)[i].id, job{deps, std::move((*rows)[i]), std::move(first[i]), &marks}.run()});
+    if (marks.size() > before) marked.push_back(out.size() - 1);
+  }
+  if (!marks.empty()) {
+    auto recorded = record_marks(deps, marks);
+    for (size_t k = 0; k < marks.size(); ++k)
+      if (!recorded[k]) out[marked[k]].second.outcome = job_outcome::skipped;
+  }
+  return out;
 }
 
 } // namespace gc::actors

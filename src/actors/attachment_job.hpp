@@ -1,5 +1,5 @@
 #pragma once
-// One attachment row, start to finish, on the calling (blocking) thread: internal to the
+// Attachment rows, start to finish, on the calling (blocking) thread: internal to the
 // attachment_fetcher (see attachment_fetcher.hpp for the rules).
 #include "actors/attachment_store.hpp"
 #include "actors/gmail_gate.hpp"
@@ -9,6 +9,8 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace gc::actors {
 
@@ -37,6 +39,10 @@ struct job_result {
   std::string detail;          // the recorded error, if any
 };
 
-job_result run_attachment_job(const job_deps& deps, int64_t attachment_id);
+// Attachment rows (one worker's share of a pass), each start to finish: one read of the rows
+// (a row no longer due is skipped); the small stubs with a known id asked for in batches of
+// attachments.get per mailbox (what a batch part could not answer is asked again alone); the
+// rows whose file is stored recorded in one store-writer job. One result per id.
+std::vector<std::pair<int64_t, job_result>> run_attachment_jobs(const job_deps& deps, const std::vector<int64_t>& ids);
 
 } // namespace gc::actors

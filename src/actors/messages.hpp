@@ -69,8 +69,9 @@ CAF_BEGIN_TYPE_ID_BLOCK(gc, caf::first_custom_type_id)
   // ---- attachment_fetcher (actors/attachment_fetcher.hpp) ---------------------------------
   CAF_ADD_ATOM(gc, gc::actors, fetch_now_atom, "fetch_now")      // attachment_fetcher: run a pass
   CAF_ADD_ATOM(gc, gc::actors, att_tick_atom, "att_tick")        // attachment_fetcher: timer
-  CAF_ADD_ATOM(gc, gc::actors, att_job_atom, "att_job")          // coordinator -> worker: row id
-  CAF_ADD_ATOM(gc, gc::actors, att_done_atom, "att_done")        // worker -> coordinator: row id
+  CAF_ADD_ATOM(gc, gc::actors, att_job_atom, "att_job")          // coordinator -> worker: row ids
+  CAF_ADD_ATOM(gc, gc::actors, att_done_atom, "att_done")        // worker -> coordinator: row ids
+  CAF_ADD_TYPE_ID(gc, (std::vector<int64_t>))                    // att_job / att_done: row ids
 
 CAF_END_TYPE_ID_BLOCK(gc)
 

@@ -86,12 +86,18 @@ result<std::vector<pending_attachment>> attachments_repo::pending(int limit, std
   });
 }
 
-result<std::optional<pending_attachment>> attachments_repo::due(int64_t id, std::string_view now) {
-  return detail::guarded([&]() -> result<std::optional<pending_attachment>> {
-    auto st = c_.prepare(select_due + "AND a.id = ?2");
-    st.bind(1, now).bind(2, id);
-    if (!st.step()) return std::optional<pending_attachment>{};
-    return std::optional<pending_attachment>{read_row(st)};
+result<std::vector<pending_attachment>> attachments_repo::due(const std::vector<int64_t>& ids, std::string_view now) {
+  return detail::guarded([&]() -> result<std::vector<pending_attachment>> {
+    // Autocommit reads would each take a snapshot, and a reader's page cache starts over
+    // whenever the writer committed in between.
+    read_transaction snapshot{c_};
+    std::vector<pending_attachment> rows;
+    for (auto id : ids) {
+      auto st = c_.prepare(select_due + "AND a.id = ?2");  // the cached statement, reset
+      st.bind(1, now).bind(2, id);
+      if (st.step()) rows.push_back(read_row(st));
+    }
+    return rows;
   });
 }
 

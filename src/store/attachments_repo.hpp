@@ -61,8 +61,9 @@ public:
   // those with an id above `after` (a reader's place in the table: each row is read once).
   // `now` is an ISO-8601 UTC time ("2025-01-01T00:00:00.000Z"); empty = the current time.
   result<std::vector<pending_attachment>> pending(int limit, std::string_view now = {}, int64_t after = 0);
-  // The row `id` if it is still due (same rules as pending), else nullopt.
-  result<std::optional<pending_attachment>> due(int64_t id, std::string_view now = {});
+  // The rows of `ids` that are still due (same rules as pending), in the order of `ids`, read
+  // from one snapshot (a read transaction of its own unless the connection is inside one).
+  result<std::vector<pending_attachment>> due(const std::vector<int64_t>& ids, std::string_view now = {});
 
   // status 'stored' with the file's hash, path (relative to CRM_DATA_DIR) and real size;
   // clears the error.

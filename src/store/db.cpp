@@ -261,6 +261,15 @@ bool connection::table_exists(std::string_view name) {
 
 // ---- transaction -------------------------------------------------------------------------
 
+read_transaction::read_transaction(connection& c) : c_{c}, own_{!c.in_transaction()} {
+  if (own_) c_.exec("BEGIN");
+}
+
+read_transaction::~read_transaction() {
+  if (own_ && !sqlite3_get_autocommit(c_.raw()))  // only reads ran: ending it loses nothing
+    sqlite3_exec(c_.raw(), "ROLLBACK", nullptr, nullptr, nullptr);
+}
+
 transaction::transaction(connection& c) : c_{c} {
   int64_t t0 = now_ns();
   c_.exec("BEGIN IMMEDIATE");

@@ -140,6 +140,20 @@ private:
   int64_t began_ns_ = 0;                                    // steady_clock, after BEGIN
 };
 
+// BEGIN (deferred) in the constructor, its end in the destructor: several reads from one
+// snapshot, on a read-only connection too. Opens nothing inside a transaction.
+class read_transaction {
+public:
+  explicit read_transaction(connection& c);
+  ~read_transaction();
+  read_transaction(const read_transaction&) = delete;
+  read_transaction& operator=(const read_transaction&) = delete;
+
+private:
+  connection& c_;
+  bool own_;
+};
+
 // SAVEPOINT scoped inside a transaction; rolls back to itself unless released.
 // `name` must be [A-Za-z0-9_]+. On an all-or-nothing connection it opens nothing, and instead
 // of rolling back it marks the connection broken().

@@ -104,6 +104,26 @@ TEST_CASE("matched emails' attachments are stored with the truth's sha256, unmat
   CHECK(w.sim_calls(att_get) == static_cast<int64_t>(attachment_count(matched)));
 }
 
+// Small stubs with a known id are asked for ten at a time, one batch request per worker's
+// share: every attachment once, no single attachments.get.
+TEST_CASE("small attachments are asked for in batches of ten", "[actors][attachments][sim][e2e]") {
+  attachment_world w{"mailboxes=1,messages=200,seed=7"};
+  auto mine = w.with_attachments();
+  std::vector<int64_t> emails;
+  for (const auto& t : mine) emails.push_back(w.store(t, true));
+  auto n = static_cast<int64_t>(attachment_count(mine));
+  REQUIRE(n > 10);
+
+  auto counts = gc::actors::fetch_pending_once(w.rt().system(), w.env(int64_t{50} << 20, 1));
+  CHECK(counts.stored == n);
+  CHECK(counts.failed == 0);
+  for (size_t i = 0; i < mine.size(); ++i) check_stored(w, mine[i], emails[i]);
+  auto batch = w.sim().stats()["batch"];
+  CHECK(batch["batches"].get<int64_t>() == (n + 9) / 10);
+  CHECK(batch["inner_calls"].get<int64_t>() == n);
+  CHECK(w.sim_calls(att_get) == n);  // the inner calls, and nothing more
+}
+
 TEST_CASE("identical bytes in two emails are one file, both rows point at it", "[actors][attachments][sim][e2e]") {
   attachment_world w;
   // Two different mails carrying an attachment with the same bytes (the generator reuses

@@ -5,6 +5,8 @@
 #include "email_test_fixture.hpp"
 #include "store/attachments_repo.hpp"
 
+#include <sqlite3.h>
+
 using gc::store::attachments_repo;
 using gc::store::pending_attachment;
 using gc::test::email_db;
@@ -83,9 +85,16 @@ TEST_CASE_METHOD(attach_db, "pending lists the stubs of matched emails only, old
   CHECK_FALSE(a.source_switched);
   CHECK(att.pending(1)->size() == 1);
 
-  // due(id) applies the same rules to one row.
-  CHECK(att.due(stub(m2, "0.1"))->has_value());
-  CHECK_FALSE(att.due(stub(u1, "1"))->has_value());
+  // due(ids) applies the same rules to the rows asked for, in the order asked.
+  CHECK(att.due({stub(m2, "0.1")})->size() == 1);
+  CHECK(att.due({stub(u1, "1")})->empty());
+  auto several = att.due(std::vector<int64_t>{stub(m2, "0.1"), stub(u1, "1"), 999999, stub(m1, "1")});
+  REQUIRE(several.ok());
+  REQUIRE(several->size() == 2);
+  CHECK(several->at(0).id == stub(m2, "0.1"));
+  CHECK(several->at(1).id == stub(m1, "1"));
+  CHECK(several->at(1).gmail_attachment_id == "att-g-m1-1");
+  CHECK(sqlite3_get_autocommit(db.raw()) != 0);  // its read transaction is over
 
   // A rematch links the unmatched email: its stub becomes due.
   auto e = inbound_email("u1@acme.com", "Deck u1@acme.com");
@@ -111,8 +120,8 @@ TEST_CASE_METHOD(attach_db, "stored and too_large are final, failed rows come ba
   set_updated(s3, "2025-01-01T00:00:00.000Z");
   CHECK(due_ids("2025-01-01T00:01:59.999Z").empty());                    // 2^1 = 2 minutes
   CHECK(due_ids("2025-01-01T00:02:00.000Z") == std::vector<int64_t>{s3});
-  CHECK(att.due(s3, "2025-01-01T00:02:00.000Z")->has_value());
-  CHECK_FALSE(att.due(s3, "2025-01-01T00:01:00.000Z")->has_value());
+  CHECK(att.due({s3}, "2025-01-01T00:02:00.000Z")->size() == 1);
+  CHECK(att.due({s3}, "2025-01-01T00:01:00.000Z")->empty());
 
   REQUIRE(att.mark_failed(s3, "again").ok());
   set_updated(s3, "2025-01-01T00:00:00.000Z");
