@@ -23,7 +23,7 @@ namespace gc::actors {
 class runtime {
 public:
   // Spawns supervisor + store writer. background_nice > 0 runs every actor thread at that
-  // nice value (thread_priority.hpp; `serve` uses serve_background_nice).
+  // nice value (thread_priority.hpp; `serve` uses actor_background_nice).
   explicit runtime(const gc::core::config& cfg, int background_nice = 0);
   ~runtime();                                      // calls shutdown()
   runtime(const runtime&) = delete;

@@ -73,7 +73,7 @@ int cmd_serve(const args& a) {
     return 2;
   }
 
-  actors::runtime rt{*cfg, actors::serve_background_nice};  // REST handlers come first
+  actors::runtime rt{*cfg, actors::actor_background_nice};  // REST handlers come first
   std::unique_ptr<actors::sync_service> sync;
   if (cfg->gmail_enabled) {
     auto started = actors::sync_service::start(*cfg, rt, true);
