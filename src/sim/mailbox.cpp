@@ -165,8 +165,10 @@ gc::result<list_page> mailbox::list(const std::function<bool(const sim_message&)
     if (!d || !i) return bad("Invalid pageToken");
     it = std::make_reverse_iterator(order_.lower_bound({int64_t(*d), *i}));
   }
-  for (auto& [key, id] : order_)
-    if (keep(messages_.at(id))) ++page.result_size_estimate;
+  // The exact count, every page: a walk of the messages themselves (walking order_ looked each
+  // one up by id, which at 100k messages was a fifth of the simulator's time in a backfill).
+  for (const auto& [id, m] : messages_)
+    if (keep(m)) ++page.result_size_estimate;
   for (; it != order_.rend(); ++it) {
     auto& m = messages_.at(it->second);
     if (!keep(m)) continue;
