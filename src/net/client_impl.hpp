@@ -16,10 +16,14 @@ struct http_client::impl {
 
   void submit(http_request req, callback done);  // I/O thread
   void shutdown();                               // I/O thread
+  // The TLS context, set up by the first https:// request (I/O thread): loading the system CA
+  // store parses every certificate in it (~60 ms), which plain http:// clients never need.
+  void set_up_tls();
 
   client_options opts;
   boost::asio::io_context ioc{1};
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> guard{ioc.get_executor()};
+  bool tls_set_up = false;
   std::optional<boost::asio::ssl::context> tls;  // empty if it could not be set up
   std::optional<gc::error> tls_error;            // why, reported by every https:// request
   std::map<std::string, std::shared_ptr<host_pool>> pools;  // by url::origin()

@@ -13,6 +13,13 @@ namespace asio = boost::asio;
 namespace ssl = asio::ssl;
 
 http_client::impl::impl(client_options o) : opts(std::move(o)) {
+  std::error_code ec;  // said at start-up too, not only by the first https:// request
+  if (!opts.ca_file.empty() && !std::filesystem::is_regular_file(opts.ca_file, ec))
+    gc::log::warn("net: the CA file {} does not exist; https:// requests will fail", opts.ca_file);
+}
+
+void http_client::impl::set_up_tls() {
+  tls_set_up = true;
   try {
     tls.emplace(ssl::context::tls_client);
     tls->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
@@ -42,6 +49,7 @@ void http_client::impl::submit(http_request req, callback done) {
   if (stopping) return deliver(done, gc::error{"network", "the HTTP client is shutting down"});
   auto u = parse_url(req.url);
   if (!u) return deliver(done, u.error());
+  if (u->tls() && !tls_set_up) set_up_tls();
   if (u->tls() && !tls) return deliver(done, gc::error{"tls", u->authority() + ": " + tls_error->message});
   auto origin = u->origin();
   auto it = pools.find(origin);
