@@ -314,12 +314,17 @@ std::vector<std::pair<int64_t, job_result>> run_attachment_jobs(const job_deps& 
   for (const auto& [mailbox, all] : by_mailbox) {
     std::vector<size_t> idx;
     int64_t bytes = 0;
-    for (size_t n = 0; n <= all.size(); ++n) {
-      bool full = n == all.size() || idx.size() == calls_per_batch || bytes + (*rows)[all[n]].size > batch_reply_bytes;
-      if (full && !idx.empty() && !deps.gate.stopping()) ask_batch(deps, *rows, idx, first);
-      if (full) idx.clear(), bytes = 0;
-      if (n < all.size()) idx.push_back(all[n]), bytes += (*rows)[all[n]].size;
+    auto ask = [&] {
+      if (!idx.empty() && !deps.gate.stopping()) ask_batch(deps, *rows, idx, first);
+      idx.clear();
+      bytes = 0;
+    };
+    for (auto i : all) {
+      if (idx.size() == calls_per_batch || bytes + (*rows)[i].size > batch_reply_bytes) ask();
+      idx.push_back(i);
+      bytes += (*rows)[i].size;
     }
+    ask();
   }
 
   std::vector<stored_mark> marks;
