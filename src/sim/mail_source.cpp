@@ -47,6 +47,25 @@ mail_part mail_store::tree(uint32_t i) const {
   return e.raw ? parse_message(*e.raw) : gen_->render(e.gen);
 }
 
+std::shared_ptr<const mail_view> mail_store::view(uint32_t i) const {
+  auto& e = entries_.at(i);
+  if (e.view) return e.view;
+  auto v = std::make_shared<mail_view>();
+  v->tree = tree(i);
+  v->raw_size = e.raw ? e.raw->size() : render_raw(v->tree).size();
+  v->snippet = make_snippet(v->tree);
+  e.view = v;
+  view_order_.push_back(i);
+  view_bytes_ += v->raw_size;
+  while (view_bytes_ > view_budget_ && view_order_.size() > 1) {
+    auto& old = entries_[view_order_.front()];
+    view_order_.pop_front();
+    view_bytes_ -= old.view->raw_size;
+    old.view.reset();
+  }
+  return v;
+}
+
 std::string mail_store::raw(uint32_t i) const {
   auto& e = entries_.at(i);
   return e.raw ? *e.raw : render_raw(gen_->render(e.gen));

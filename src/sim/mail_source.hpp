@@ -6,6 +6,7 @@
 #include "sim/message_render.hpp"
 
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -14,6 +15,14 @@
 namespace gc::sim {
 
 class mail_generator;
+
+// What every messages.get of one mail needs, rendered once: the MIME tree, the size of its
+// RFC 822 text (Gmail's sizeEstimate) and its snippet.
+struct mail_view {
+  mail_part tree;
+  size_t raw_size = 0;
+  std::string snippet;
+};
 
 class mail_store {
 public:
@@ -28,15 +37,25 @@ public:
   std::optional<uint32_t> generated_index(uint32_t i) const;
   mail_part tree(uint32_t i) const;
   std::string raw(uint32_t i) const;
+  // The rendered view of mail i, kept after the first call so that fetching stored mail costs
+  // what serving it costs Google, not a re-generation. Views are dropped oldest first once they
+  // add up to more than the budget (weighed by raw_size). Callers hold the workspace lock.
+  std::shared_ptr<const mail_view> view(uint32_t i) const;
+  static constexpr size_t default_view_budget = size_t(1) << 30;
+  void set_view_budget(size_t bytes) { view_budget_ = bytes; }
 
 private:
   struct entry {
     uint32_t gen = 0xFFFFFFFFu;
     std::shared_ptr<const std::string> raw;
     std::string message_id;
+    mutable std::shared_ptr<const mail_view> view;
   };
   const mail_generator* gen_;
   std::vector<entry> entries_;
+  size_t view_budget_ = default_view_budget;
+  mutable std::deque<uint32_t> view_order_;   // entries holding a view, oldest first
+  mutable size_t view_bytes_ = 0;
 };
 
 // Raw messages of every regular file in `dir` (sorted by name; any extension), CRLF-normalised.

@@ -109,7 +109,7 @@ bool mail_query::matches(const sim_message& m, const std::string& message_id) co
   if (m.labels & none_of) return false;
   for (auto g : all_of)
     if (!(m.labels & g)) return false;
-  if (!msgids.empty() || !not_msgids.empty()) {
+  if (uses_message_id()) {
     auto id = strip_brackets(message_id);
     for (auto& want : msgids)
       if (id.empty() || !iequals(id, want)) return false;

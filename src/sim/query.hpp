@@ -28,7 +28,9 @@ struct mail_query {
   label_set none_of = 0;
   bool shows_spam_trash = false;
 
+  // `message_id` is read only when the query has rfc822msgid terms (see uses_message_id).
   bool matches(const sim_message& m, const std::string& message_id) const;
+  bool uses_message_id() const { return !msgids.empty() || !not_msgids.empty(); }
 };
 
 gc::result<mail_query> parse_query(const std::string& q);

@@ -134,11 +134,12 @@ gc::result<json> workspace::list_messages(const std::string& user, const list_pa
   auto b = impl_->box(user);
   if (!b) return no_user(user);
   auto& store = impl_->store;
+  const std::string no_id;
   auto keep = [&](const sim_message& m) {
     for (auto l : all)
       if (!(m.labels & l)) return false;
     if (!show_st && (m.labels & (lbl::spam | lbl::trash))) return false;
-    return q->matches(m, store.message_id(m.mail));
+    return q->matches(m, q->uses_message_id() ? store.message_id(m.mail) : no_id);
   };
   auto page = b->list(keep, p.page_token, page_size(p.max_results));
   if (!page) return page.error();

@@ -16,13 +16,14 @@ constexpr std::string_view att_prefix = "ANGjdJ";
 
 struct fetched {
   sim_message m;
-  mail_part tree;
-  std::string raw;
+  std::shared_ptr<const mail_view> v;
+  std::string raw;   // format=raw only
 };
 
-fetched fetch(const mail_store& store, const sim_message& m) {
-  fetched f{m, store.tree(m.mail), {}};
-  f.raw = store.generated_index(m.mail) ? render_raw(f.tree) : store.raw(m.mail);
+fetched fetch(const mail_store& store, const sim_message& m, msg_format format) {
+  fetched f{m, store.view(m.mail), {}};
+  if (format == msg_format::raw)
+    f.raw = store.generated_index(m.mail) ? render_raw(f.v->tree) : store.raw(m.mail);
   return f;
 }
 
@@ -61,21 +62,21 @@ json render_message(workspace::impl& w, const fetched& f, const get_params& p, s
   auto& m = f.m;
   json j = {{"id", format_id(m.id)}, {"threadId", format_id(m.thread_id)}};
   if (m.labels) j["labelIds"] = label_ids(m.labels);
-  j["snippet"] = make_snippet(f.tree);
-  j["sizeEstimate"] = f.raw.size();
+  j["snippet"] = f.v->snippet;
+  j["sizeEstimate"] = f.v->raw_size;
   j["historyId"] = std::to_string(m.history_id);
   j["internalDate"] = std::to_string(m.internal_date_ms);
   if (p.format == msg_format::metadata) {
     payload_options o;
     o.headers_only = true;
     o.header_filter = p.metadata_headers;
-    j["payload"] = render_payload(f.tree, o);
+    j["payload"] = render_payload(f.v->tree, o);
   } else if (p.format == msg_format::full) {
     payload_options o;
     o.large_body_threshold = large;
     uint64_t id = m.id;
     o.attachment_id = [&w, id](const std::string& part) { return w.attachment_id(id, part); };
-    j["payload"] = render_payload(f.tree, o);
+    j["payload"] = render_payload(f.v->tree, o);
   } else if (p.format == msg_format::raw) {
     j["raw"] = core::base64url_encode(f.raw, true);
   }
@@ -95,7 +96,7 @@ gc::result<json> workspace::get_message(const std::string& user, const std::stri
     if (!b) return gc::error{"failed_precondition", "Unknown mailbox " + user};
     auto m = mid ? b->find(*mid) : nullptr;
     if (!m) return not_found;
-    f = fetch(impl_->store, *m);
+    f = fetch(impl_->store, *m, p.format);
     large = impl_->large_threshold;
   }
   return render_message(*impl_, f, p, large);
@@ -112,7 +113,7 @@ gc::result<json> workspace::get_thread(const std::string& user, const std::strin
     auto b = impl_->box(user);
     if (!b) return gc::error{"failed_precondition", "Unknown mailbox " + user};
     if (!tid) return not_found;
-    for (auto m : b->thread(*tid)) fs.push_back(fetch(impl_->store, *m));
+    for (auto m : b->thread(*tid)) fs.push_back(fetch(impl_->store, *m, p.format));
     large = impl_->large_threshold;
   }
   if (fs.empty()) return not_found;
@@ -129,16 +130,16 @@ gc::result<json> workspace::get_attachment(const std::string& user, const std::s
                                            const std::string& attachment_id) const {
   auto mid = parse_id(message_id);
   auto att = impl::decode_attachment_id(attachment_id);
-  mail_part tree;
+  std::shared_ptr<const mail_view> v;
   {
     std::lock_guard lk(mu_);
     auto b = impl_->box(user);
     if (!b) return gc::error{"failed_precondition", "Unknown mailbox " + user};
     auto m = mid ? b->find(*mid) : nullptr;
     if (!m || !att || att->first != *mid) return not_found;
-    tree = impl_->store.tree(m->mail);
+    v = impl_->store.view(m->mail);
   }
-  auto part = find_part(tree, att->second);
+  auto part = find_part(v->tree, att->second);
   if (!part) return not_found;
   std::string data = part->is_message() ? render_raw(part->parts[0]) : part->body;
   return json{{"size", data.size()}, {"data", core::base64url_encode(data, true)}};

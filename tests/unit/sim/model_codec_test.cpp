@@ -119,3 +119,28 @@ TEST_CASE("mbox splitting, LF files and dates", "[sim][model]") {
   CHECK(address_list("\"Doe, J\" <J@X.example>, b@y.example") ==
         std::vector<std::string>{"j@x.example", "b@y.example"});
 }
+
+TEST_CASE("rendered views are kept, dropped oldest first past the budget, and re-rendered alike", "[sim][model]") {
+  mail_store s;
+  std::string a = "Subject: one\r\nMessage-ID: <a@x>\r\n\r\nfirst body\r\n";
+  std::string b = "Subject: two\r\nMessage-ID: <b@x>\r\n\r\nsecond body, a little longer\r\n";
+  s.add_raw(a);
+  s.add_raw(b);
+  s.set_view_budget(b.size() + 1);   // room for one view at a time
+
+  auto va = s.view(0);
+  CHECK(va->raw_size == a.size());
+  CHECK(va->snippet == "first body");
+  CHECK(va->tree.header_or("Subject") == "one");
+  CHECK(s.view(0) == va);            // kept: the same object, not a re-render
+
+  auto vb = s.view(1);
+  CHECK(vb->raw_size == b.size());
+  CHECK(s.view(1) == vb);
+  auto va2 = s.view(0);              // a's view was dropped for b's: rendered anew
+  CHECK(va2 != va);
+  CHECK(va2->raw_size == va->raw_size);
+  CHECK(va2->snippet == va->snippet);
+  CHECK(va2->tree.body == va->tree.body);
+  CHECK(s.view(1) != vb);            // and b's for a's
+}
