@@ -41,7 +41,7 @@ public:
   // what serving it costs Google, not a re-generation. Views are dropped oldest first once they
   // add up to more than the budget (weighed by raw_size). Callers hold the workspace lock.
   std::shared_ptr<const mail_view> view(uint32_t i) const;
-  static constexpr size_t default_view_budget = size_t(1) << 30;
+  static constexpr size_t default_view_budget = size_t(512) << 20;
   void set_view_budget(size_t bytes) { view_budget_ = bytes; }
 
 private:

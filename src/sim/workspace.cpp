@@ -141,7 +141,9 @@ gc::result<json> workspace::list_messages(const std::string& user, const list_pa
     if (!show_st && (m.labels & (lbl::spam | lbl::trash))) return false;
     return q->matches(m, q->uses_message_id() ? store.message_id(m.mail) : no_id);
   };
-  auto page = b->list(keep, p.page_token, page_size(p.max_results));
+  std::string filter_key = p.q + '\n' + (show_st ? "+st" : "-st");
+  for (auto& id : p.label_ids) filter_key += '\n' + id;
+  auto page = b->list(keep, filter_key, p.page_token, page_size(p.max_results));
   if (!page) return page.error();
   json out = {{"resultSizeEstimate", page->result_size_estimate}};
   if (!page->messages.empty()) {

@@ -56,6 +56,46 @@ TEST_CASE("paging returns every visible id exactly once, newest first", "[sim][m
   }
 }
 
+TEST_CASE("resultSizeEstimate counts each filter apart and follows every change", "[sim][model]") {
+  auto w = demo();
+  auto user = w->mailboxes().front();
+  auto estimate = [&](list_params p) {
+    auto r = w->list_messages(user, p);
+    REQUIRE(r.ok());
+    return (*r)["resultSizeEstimate"].get<size_t>();
+  };
+  auto truth = truth_by_id(*w, user);
+  size_t visible = 0, inbox = 0;
+  for (auto& [id, t] : truth) {
+    visible += !t["softDeleted"].get<bool>();
+    inbox += !t["softDeleted"].get<bool>() && has_label(t, "INBOX");
+  }
+  REQUIRE(inbox > 0);
+  REQUIRE(inbox < visible);
+  list_params all, with_st, in_inbox, later_page;
+  with_st.include_spam_trash = true;
+  in_inbox.label_ids = {"INBOX"};
+  later_page.max_results = 3;
+  later_page.page_token = (*w->list_messages(user, later_page))["nextPageToken"];
+  for (int round = 0; round < 2; ++round) {   // the second round answers from the kept counts
+    CHECK(estimate(all) == visible);
+    CHECK(estimate(with_st) == truth.size());
+    CHECK(estimate(in_inbox) == inbox);
+    CHECK(estimate(later_page) == visible);
+  }
+
+  // A change in the mailbox counts again: a visible INBOX message is trashed, then one deleted.
+  std::string moved;
+  for (auto& [id, t] : truth)
+    if (!t["softDeleted"].get<bool>() && has_label(t, "INBOX")) moved = id;
+  REQUIRE(w->modify_labels(user, moved, {"TRASH"}, {}).ok());
+  CHECK(estimate(all) == visible - 1);
+  CHECK(estimate(with_st) == truth.size());
+  CHECK(estimate(in_inbox) == inbox - 1);   // trashed mail is hidden without includeSpamTrash
+  REQUIRE(w->delete_message(user, moved).ok());
+  CHECK(estimate(with_st) == truth.size() - 1);
+}
+
 TEST_CASE("maxResults defaults to 100 and is capped at 500", "[sim][model]") {
   auto w = demo(5, 1500, 2);
   auto user = w->mailboxes()[0];
