@@ -529,7 +529,9 @@ def report_ingest(r):
                      f"product specifies. `mu` and `notmuch` index every body.")
     lines.append(f"\nThe simulator (pinned to core 1) spent a median {f(s.get('sim_cpu_s'), 2)} CPU s serving each "
                  f"`sync --once` run; `sync --once` keeps one batch of 10 messages.get in flight (Google's per-user "
-                 f"concurrency), so its wall time can include waiting for that simulated Google. Output of the last run: `{r.get('sync_output', '')}`")
+                 f"concurrency), so its wall time can include waiting for that simulated Google. The simulator renders each "
+                 f"mail once and keeps it (the Maildir export above renders every one before the timed runs), as Google "
+                 f"serves stored mail rather than generating it. Output of the last run: `{r.get('sync_output', '')}`")
     return "\n".join(lines)
 
 
