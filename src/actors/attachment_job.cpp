@@ -163,7 +163,7 @@ private:
         path = (*known)->storage_path;
         existed = true;
       } else {
-        auto put = d_.files.put(bytes);
+        auto put = d_.files.put(bytes, sha);
         if (!put) return fail(put.error().message);
         path = put->storage_path;
         existed = put->existed;

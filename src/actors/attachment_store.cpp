@@ -119,9 +119,9 @@ bool attachment_store::has(std::string_view storage_path, int64_t size) const {
   return size < 0 || st.st_size == size;
 }
 
-gc::result<put_result> attachment_store::put(std::string_view bytes) const {
+gc::result<put_result> attachment_store::put(std::string_view bytes, std::string_view sha256_hex) const {
   put_result r;
-  r.sha256 = core::sha256_hex(bytes);
+  r.sha256 = sha256_hex.empty() ? core::sha256_hex(bytes) : std::string(sha256_hex);
   if (!is_hex64(r.sha256)) return gc::error{"io", "attachment store: unexpected hash"};
   r.storage_path = relative_path(r.sha256);
   r.size = static_cast<int64_t>(bytes.size());

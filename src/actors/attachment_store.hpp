@@ -35,7 +35,9 @@ public:
   // True when `storage_path` names a regular file of `size` bytes (size < 0: any size).
   bool has(std::string_view storage_path, int64_t size = -1) const;
 
-  gc::result<put_result> put(std::string_view bytes) const;
+  // `sha256_hex`: the bytes' SHA-256 when the caller has it already (64 hex digits; empty:
+  // computed here). The file is named by it, so it must be the hash of `bytes`.
+  gc::result<put_result> put(std::string_view bytes, std::string_view sha256_hex = {}) const;
 
   // Removes temp files left by a crash that are older than `min_age` (a temp younger than
   // that may belong to a writer still running). Returns how many were removed.

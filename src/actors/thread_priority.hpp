@@ -2,8 +2,9 @@
 // Background CPU priority for the actor runtime's threads (scheduler workers and detached
 // actors such as the store writer), used by `serve` and `sync --once`. In serve, capture work
 // (Gmail JSON, MIME parsing, the writer's batch commits) yields the CPU to the REST handlers,
-// whose threads keep the default priority. On a busy box a person waiting for a page is served first; the backfill is paced by
-// Google's quota and needs a small share of a core on average (docs/benchmarks.md, REST load).
+// whose threads keep the default priority. On a busy box a person waiting for a page is served
+// first; the backfill is paced by Google's quota and needs a small share of a core on average
+// (docs/benchmarks.md, REST load).
 #include <caf/thread_hook.hpp>
 
 namespace gc::actors {

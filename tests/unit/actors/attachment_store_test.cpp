@@ -69,6 +69,13 @@ TEST_CASE("put stores the bytes once under email_attachments/<2 hex>/<sha256>", 
   CHECK(again->storage_path == r->storage_path);
   CHECK(inode_of(files.absolute_path(r->storage_path)) == ino);
 
+  // Given the hash the caller already computed: the same file, found as stored.
+  auto known = files.put(bytes, sha);
+  REQUIRE(known.ok());
+  CHECK(known->existed);
+  CHECK(known->sha256 == sha);
+  CHECK(known->storage_path == r->storage_path);
+
   // Other bytes: another file. No temp file is ever left behind.
   auto other = files.put("other bytes");
   REQUIRE(other.ok());
